@@ -92,6 +92,14 @@ public sealed class ApiException : Exception
 
     public static ApiException Forbidden(string message) => new(403, "Forbidden", message);
 
+    /// <summary>403 in Kubernetes' form: <c>resource "name" is forbidden: why</c>.</summary>
+    public static ApiException Forbidden(string group, string plural, string name, string why)
+    {
+        var resource = Qualify(plural, group);
+        var message = name.Length == 0 ? $"{resource} is forbidden: {why}" : $"{resource} \"{name}\" is forbidden: {why}";
+        return new(403, "Forbidden", message, NameDetails(name, group, plural));
+    }
+
     public static ApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);

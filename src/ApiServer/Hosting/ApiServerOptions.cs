@@ -1,0 +1,19 @@
+namespace Kura.ApiServer.Hosting;
+
+/// <summary>Everything needed to start the embedded API server. Defaults are for one machine.</summary>
+public sealed record ApiServerOptions
+{
+    /// <summary>Where the store, PKI and token live ($KURA_HOME/server).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Address to listen on: loopback unless told otherwise.</summary>
+    public string BindAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    public int Port { get; init; } = 6443;
+
+    /// <summary>Extra names or addresses for the serving certificate.</summary>
+    public IReadOnlyList<string> ExtraSans { get; init; } = [];
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

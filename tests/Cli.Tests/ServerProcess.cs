@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Kura.Cli.Tests;
+
+/// <summary>A real `kura serve` process on a free port with its own home directory.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private Process? _process;
+
+    public ServerProcess(string home)
+    {
+        Home = home;
+        Port = FreePort();
+    }
+
+    public string Home { get; }
+
+    public int Port { get; }
+
+    public string Url => $"https://127.0.0.1:{Port}";
+
+    public string Token => File.ReadAllText(Path.Combine(Home, "server", "token")).Trim();
+
+    public static string KuraDll => typeof(Program).Assembly.Location;
+
+    public async Task StartAsync()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { KuraDll, "serve", "--home", Home, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        _process = Process.Start(psi)!;
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        using var client = Client();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var r = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+                if (r.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"kura serve exited with {_process.ExitCode}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("kura serve did not become ready");
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to flush anything.</summary>
+    public void KillHard()
+    {
+        _process?.Kill();
+        _process?.WaitForExit();
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            MaxConnectionsPerServer = 16,
+        };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
