@@ -71,8 +71,12 @@ public enum WatchEventType
     Deleted,
 }
 
-/// <summary>One change. For Deleted, <see cref="Object"/> is the last state with the deletion's revision as resourceVersion.</summary>
-public sealed record WatchEvent(WatchEventType Type, string Key, JsonObject Object, long Revision);
+/// <summary>
+/// One change. For Deleted, <see cref="Object"/> is the last state with the deletion's revision as
+/// resourceVersion. <see cref="Previous"/> is the state before the change (null for Added), so a
+/// filtered watch can tell an object leaving its selection from one that never was in it.
+/// </summary>
+public sealed record WatchEvent(WatchEventType Type, string Key, JsonObject Object, long Revision, JsonObject? Previous = null);
 
 /// <summary>A live watch. Reading ends when the subscription is disposed or the store closes.</summary>
 public interface IWatchSubscription : IDisposable

@@ -69,15 +69,19 @@ public sealed partial class SqliteObjectStore
                 var last = (JsonObject)current!.Object.DeepClone();
                 Stamp(last, revision);
                 overlay[w.Key] = null;
-                w.Event = new WatchEvent(WatchEventType.Deleted, w.Key, last, revision);
+                w.Event = new WatchEvent(WatchEventType.Deleted, w.Key, last, revision, current.Object);
                 w.Result = new WriteResult(WriteStatus.Ok, (JsonObject)last.DeepClone(), revision);
             }
             else
             {
                 Stamp(w.Object!, revision);
-                overlay[w.Key] = new StoredObject(w.Key, w.Object!, revision);
-                w.Event = new WatchEvent(w.Kind == WriteKind.Create ? WatchEventType.Added : WatchEventType.Modified, w.Key, w.Object!, revision);
-                w.Result = new WriteResult(WriteStatus.Ok, (JsonObject)w.Object!.DeepClone(), revision);
+                // Keep the stored form canonical: values parsed from JSON, whatever CLR types the
+                // writer used, so every reader sees the same node kinds (e.g. int vs long).
+                w.Json = w.Object!.ToJsonString();
+                var stored = (JsonObject)JsonNode.Parse(w.Json)!;
+                overlay[w.Key] = new StoredObject(w.Key, stored, revision);
+                w.Event = new WatchEvent(w.Kind == WriteKind.Create ? WatchEventType.Added : WatchEventType.Modified, w.Key, stored, revision, current?.Object);
+                w.Result = new WriteResult(WriteStatus.Ok, (JsonObject)stored.DeepClone(), revision);
             }
 
             applied.Add(w);
@@ -111,7 +115,7 @@ public sealed partial class SqliteObjectStore
                 {
                     pk.Value = w.Key;
                     pr.Value = w.Event!.Revision;
-                    pv.Value = w.Object!.ToJsonString();
+                    pv.Value = w.Json;
                     upsert.ExecuteNonQuery();
                 }
             }
@@ -158,7 +162,7 @@ public sealed partial class SqliteObjectStore
                 }
                 else
                 {
-                    _objects[w.Key] = new StoredObject(w.Key, w.Object!, w.Event!.Revision);
+                    _objects[w.Key] = new StoredObject(w.Key, w.Event!.Object, w.Event.Revision);
                 }
             }
 

@@ -175,6 +175,9 @@ public sealed partial class SqliteObjectStore : IObjectStore
         public WriteResult? Result { get; set; }
 
         public WatchEvent? Event { get; set; }
+
+        /// <summary>The serialized object as written to SQLite.</summary>
+        public string? Json { get; set; }
     }
 
     private static string RevisionText(long revision) => revision.ToString(CultureInfo.InvariantCulture);

@@ -42,7 +42,7 @@ public sealed partial class ObjectService
         meta["creationTimestamp"] = Now();
         meta.Remove("deletionTimestamp");
         meta.Remove("deletionGracePeriodSeconds");
-        meta["generation"] = 1;
+        meta["generation"] = 1L;
         type.Strategy.Default(obj);
 
         RunAdmission(new AdmissionRequest(AdmissionOperation.Create, type, ns, name, obj, null, null, this));

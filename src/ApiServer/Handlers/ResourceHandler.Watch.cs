@@ -17,7 +17,8 @@ public sealed partial class ResourceHandler
     /// A watch stream: newline-delimited {"type","object"} events, chunked, kept open until the
     /// client leaves or timeoutSeconds passes (closing early would end `kubectl get -w`).
     /// resourceVersion "" or "0" first replays the current objects as ADDED, as kube-apiserver does.
-    /// Label/field selectors turn objects entering or leaving the selection into ADDED/DELETED.
+    /// Label/field selectors turn objects entering or leaving the selection into ADDED/DELETED
+    /// (judged from each event's previous and new state).
     /// </summary>
     private async Task WatchAsync(HttpContext context, ResourceType type, string? ns, string? name)
     {
@@ -38,14 +39,6 @@ public sealed partial class ResourceHandler
 
         var rvParam = query["resourceVersion"].FirstOrDefault();
         var snapshot = objects.Store.List(name is null ? prefix : ObjectKeys.Prefix(type, ns));
-        var visible = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in snapshot.Items)
-        {
-            if (Selected(item.Key, item.Object))
-            {
-                visible.Add(item.Key);
-            }
-        }
 
         long from;
         var replay = string.IsNullOrEmpty(rvParam) || rvParam == "0";
@@ -95,7 +88,7 @@ public sealed partial class ResourceHandler
                 {
                     foreach (var item in snapshot.Items)
                     {
-                        if (visible.Contains(item.Key))
+                        if (Selected(item.Key, item.Object))
                         {
                             await SendAsync("ADDED", item.Object);
                         }
@@ -132,7 +125,7 @@ public sealed partial class ResourceHandler
                     }
 
                     lastRevision = ev.Revision;
-                    var wasVisible = visible.Contains(ev.Key);
+                    var wasVisible = ev.Previous is not null && Selected(ev.Key, ev.Previous);
                     var nowVisible = ev.Type != WatchEventType.Deleted && Selected(ev.Key, ev.Object);
                     string? kind = (wasVisible, nowVisible) switch
                     {
@@ -141,15 +134,6 @@ public sealed partial class ResourceHandler
                         (true, false) => "DELETED",
                         _ => null,
                     };
-                    if (nowVisible)
-                    {
-                        visible.Add(ev.Key);
-                    }
-                    else
-                    {
-                        visible.Remove(ev.Key);
-                    }
-
                     if (kind is not null)
                     {
                         await SendAsync(kind, ev.Object);

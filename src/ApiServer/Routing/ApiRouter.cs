@@ -42,6 +42,15 @@ public sealed class ApiRouter(ObjectService objects, ResourceHandler resources, 
         {
             // The client went away.
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not a client error: answer 500 with the reason rather than a bare reset.
+            await Console.Error.WriteLineAsync($"kura: internal error on {context.Request.Method} {context.Request.Path}: {e}");
+            if (!context.Response.HasStarted)
+            {
+                await HttpIo.WriteErrorAsync(context, ApiException.Internal(e.Message));
+            }
+        }
     }
 
     private async Task RouteAsync(HttpContext context)

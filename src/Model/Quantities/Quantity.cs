@@ -1,113 +1,140 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Numerics;
 
 namespace Kura.Model.Quantities;
 
-/// <summary>The three ways Kubernetes writes a quantity, chosen by the suffix it was parsed with.</summary>
-public enum QuantityFormat
-{
-    DecimalSI,
-    BinarySI,
-    DecimalExponent,
-}
-
 /// <summary>
-/// k8s.io/apimachinery/pkg/api/resource.Quantity: a decimal amount with a suffix (Ki…Ei, n u m k M
-/// G T P E, or an exponent). Values compare numerically across formats, are kept to nano precision
-/// (rounded up, as Kubernetes does), and print in canonical form (1.5Gi → 1536Mi, 0.5 → 500m).
+/// k8s.io/apimachinery/pkg/api/resource.Quantity: an exact decimal amount (unscaled × 10^scale, never a
+/// float) plus the format it prints in. Values compare and hash by amount across formats; parsing keeps
+/// nano precision (finer values round away from zero), caps BinarySI at 2^63-1, and the string form is
+/// Kubernetes' canonical one (1.5Gi → 1536Mi, 0.5 → 500m, 1000M → 1G).
 /// </summary>
 public readonly partial struct Quantity : IComparable<Quantity>, IEquatable<Quantity>
 {
-    private const string RegexText = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
-    private static readonly string[] BinarySuffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-    private static readonly (string Suffix, int Exponent)[] DecimalSuffixes =
-        [("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18)];
+    // Invariant: _unscaled has no trailing decimal zeros, and zero is (0, 0). Equal amounts are
+    // therefore equal fields, which makes Equals/GetHashCode cheap.
+    private readonly BigInteger _unscaled;
+    private readonly int _scale;
 
-    public Quantity(decimal value, QuantityFormat format)
+    // The parsed text when Kubernetes' parser keeps it verbatim as the quantity's string (its `s` cache).
+    private readonly string? _text;
+
+    private Quantity(BigInteger unscaled, int scale, QuantityFormat format, string? text = null)
     {
-        Amount = RoundUpToNano(value);
-        Format = format;
-    }
-
-    /// <summary>The exact amount (bytes for storage).</summary>
-    public decimal Amount { get; }
-
-    public QuantityFormat Format { get; }
-
-    /// <summary>The amount rounded up to a whole number, as Quantity.Value() does.</summary>
-    public long Value => (long)decimal.Ceiling(Amount);
-
-    public long MilliValue => (long)decimal.Ceiling(Amount * 1000);
-
-    public bool IsZero => Amount == 0;
-
-    public static Quantity FromBytes(long bytes) => new(bytes, QuantityFormat.BinarySI);
-
-    public static Quantity Parse(string text) =>
-        TryParse(text, out var q) ? q : throw new FormatException($"quantities must match the regular expression '{RegexText}'");
-
-    public static bool TryParse(string? text, out Quantity quantity)
-    {
-        quantity = default;
-        if (string.IsNullOrEmpty(text))
+        if (unscaled.IsZero)
         {
-            return false;
-        }
-
-        var m = Shape().Match(text);
-        if (!m.Success)
-        {
-            return false;
-        }
-
-        var number = m.Groups[1].Value;
-        var suffix = m.Groups[2].Value;
-        if (number.Count(c => c == '.') > 1 || number is "." or "+." or "-." || !decimal.TryParse(number, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var mantissa))
-        {
-            return false;
-        }
-
-        decimal multiplier;
-        QuantityFormat format;
-        var binary = Array.IndexOf(BinarySuffixes, suffix);
-        if (binary > 0)
-        {
-            multiplier = Pow(1024m, binary);
-            format = QuantityFormat.BinarySI;
-        }
-        else if (DecimalSuffixes.FirstOrDefault(d => d.Suffix == suffix) is { Suffix: not null } dec && (suffix.Length > 0 || dec.Exponent == 0))
-        {
-            multiplier = Pow10(dec.Exponent);
-            format = QuantityFormat.DecimalSI;
-        }
-        else if (suffix.Length > 1 && suffix[0] is 'e' or 'E' && int.TryParse(suffix[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exp) && exp is >= -18 and <= 18)
-        {
-            multiplier = Pow10(exp);
-            format = QuantityFormat.DecimalExponent;
+            scale = 0;
         }
         else
         {
-            return false;
+            while (unscaled % 10 == 0)
+            {
+                unscaled /= 10;
+                scale = checked(scale + 1);
+            }
         }
 
-        try
-        {
-            quantity = new Quantity(mantissa * multiplier, format);
-            return true;
-        }
-        catch (OverflowException)
-        {
-            return false;
-        }
+        _unscaled = unscaled;
+        _scale = scale;
+        Format = format;
+        _text = text;
     }
 
-    public int CompareTo(Quantity other) => Amount.CompareTo(other.Amount);
+    /// <summary>An exact decimal amount (resource.NewDecimalQuantity: no rounding).</summary>
+    public Quantity(decimal value, QuantityFormat format)
+        : this(DecimalUnscaled(value, out var scale), scale, format)
+    {
+    }
 
-    public bool Equals(Quantity other) => Amount == other.Amount;
+    public QuantityFormat Format { get; }
+
+    /// <summary>The amount as a decimal, clamped to decimal's range (exact for any realistic quantity).</summary>
+    public decimal Amount => ToDecimal();
+
+    /// <summary>-1, 0 or 1.</summary>
+    public int Sign => _unscaled.Sign;
+
+    public bool IsZero => _unscaled.IsZero;
+
+    /// <summary>Quantity.Value(): the amount rounded up (away from zero) to an integer; saturates at long's range.</summary>
+    public long Value => ScaledValue(0);
+
+    /// <summary>Quantity.MilliValue(): ceil(amount × 1000), away from zero; saturates at long's range.</summary>
+    public long MilliValue => ScaledValue(-3);
+
+    /// <summary>resource.NewQuantity(bytes, BinarySI): 1073741824 → "1Gi".</summary>
+    public static Quantity FromBytes(long bytes) => new(bytes, 0, QuantityFormat.BinarySI);
+
+    /// <summary>resource.NewQuantity(value, format).</summary>
+    public static Quantity FromInt64(long value, QuantityFormat format) => new(value, 0, format);
+
+    /// <summary>resource.NewMilliQuantity(milli, format): milli/1000.</summary>
+    public static Quantity FromMilli(long milli, QuantityFormat format) => new(milli, -3, format);
+
+    /// <summary>resource.NewScaledQuantity: value × 10^scale in DecimalSI.</summary>
+    public static Quantity FromScaled(long value, int scale) => new(value, scale, QuantityFormat.DecimalSI);
+
+    /// <summary>The same amount in another format (the string cache is dropped).</summary>
+    public Quantity WithFormat(QuantityFormat format) => new(_unscaled, _scale, format);
+
+    /// <summary>Quantity.Add: the sum; a zero receiver takes the other's format.</summary>
+    public Quantity Add(Quantity other)
+    {
+        var format = IsZero ? other.Format : Format;
+        var (a, b, scale) = Align(this, other);
+        return new Quantity(a + b, scale, format);
+    }
+
+    /// <summary>Quantity.Sub: the difference; a zero receiver takes the other's format.</summary>
+    public Quantity Subtract(Quantity other)
+    {
+        var format = IsZero ? other.Format : Format;
+        var (a, b, scale) = Align(this, other);
+        return new Quantity(a - b, scale, format);
+    }
+
+    /// <summary>Quantity.Neg.</summary>
+    public Quantity Negate() => new(-_unscaled, _scale, Format);
+
+    /// <summary>Quantity.Mul by an integer.</summary>
+    public Quantity Multiply(long factor) => new(_unscaled * factor, _scale, Format);
+
+    public static Quantity operator +(Quantity a, Quantity b) => a.Add(b);
+
+    public static Quantity operator -(Quantity a, Quantity b) => a.Subtract(b);
+
+    public static Quantity operator -(Quantity a) => a.Negate();
+
+    /// <summary>Quantity.Cmp: numeric order, whatever the formats.</summary>
+    public int CompareTo(Quantity other)
+    {
+        if (Sign != other.Sign)
+        {
+            return Sign.CompareTo(other.Sign);
+        }
+
+        if (IsZero)
+        {
+            return 0;
+        }
+
+        // Order by the position of the leading digit first so wildly different exponents never get
+        // expanded into huge integers; only same-magnitude values are aligned digit by digit.
+        var magnitude = ((long)DigitCount(_unscaled) + _scale).CompareTo((long)DigitCount(other._unscaled) + other._scale);
+        if (magnitude != 0)
+        {
+            return Sign > 0 ? magnitude : -magnitude;
+        }
+
+        var (a, b, _) = Align(this, other);
+        return a.CompareTo(b);
+    }
+
+    public bool Equals(Quantity other) => _scale == other._scale && _unscaled == other._unscaled;
 
     public override bool Equals(object? obj) => obj is Quantity q && Equals(q);
 
-    public override int GetHashCode() => Amount.GetHashCode();
+    public override int GetHashCode() => HashCode.Combine(_unscaled, _scale);
 
     public static bool operator ==(Quantity a, Quantity b) => a.Equals(b);
 
@@ -121,67 +148,96 @@ public readonly partial struct Quantity : IComparable<Quantity>, IEquatable<Quan
 
     public static bool operator >=(Quantity a, Quantity b) => a.CompareTo(b) >= 0;
 
-    public Quantity Add(Quantity other) => new(Amount + other.Amount, Format);
-
-    public Quantity Subtract(Quantity other) => new(Amount - other.Amount, Format);
-
-    /// <summary>Canonical form: the largest suffix of the quantity's format that keeps the number whole.</summary>
-    public override string ToString()
+    /// <summary>Quantity.ScaledValue: ceil(amount / 10^scale) away from zero, saturating at long's range.</summary>
+    public long ScaledValue(int scale)
     {
-        if (Amount == 0)
+        if (IsZero)
         {
-            return "0";
+            return 0;
         }
 
-        if (Format == QuantityFormat.BinarySI && decimal.Truncate(Amount) == Amount)
+        var shift = (long)_scale - scale;
+        BigInteger result;
+        if (shift >= 0)
         {
-            for (var k = BinarySuffixes.Length - 1; k >= 0; k--)
+            if (DigitCount(_unscaled) + shift > 19)
             {
-                var unit = Pow(1024m, k);
-                if (Amount % unit == 0 && (k == 0 || decimal.Abs(Amount) >= unit))
-                {
-                    return (Amount / unit).ToString("0", CultureInfo.InvariantCulture) + BinarySuffixes[k];
-                }
+                return Sign > 0 ? long.MaxValue : long.MinValue;
+            }
+
+            result = _unscaled * BigInteger.Pow(10, (int)shift);
+        }
+        else if (-shift > DigitCount(_unscaled))
+        {
+            return Sign;
+        }
+        else
+        {
+            result = BigInteger.DivRem(_unscaled, BigInteger.Pow(10, (int)-shift), out var rem);
+            if (!rem.IsZero)
+            {
+                result += Sign;
             }
         }
 
-        for (var i = DecimalSuffixes.Length - 1; i >= 0; i--)
+        return result > long.MaxValue ? long.MaxValue : result < long.MinValue ? long.MinValue : (long)result;
+    }
+
+    private decimal ToDecimal()
+    {
+        if (IsZero)
         {
-            var (suffix, exponent) = DecimalSuffixes[i];
-            var unit = Pow10(exponent);
-            var mantissa = Amount / unit;
-            if (decimal.Truncate(mantissa) == mantissa)
+            return 0m;
+        }
+
+        if (_scale < 0 && _scale >= -28)
+        {
+            var digits = BigInteger.Abs(_unscaled);
+            if (digits.GetBitLength() <= 96)
             {
-                var text = mantissa.ToString("0", CultureInfo.InvariantCulture);
-                return Format == QuantityFormat.DecimalExponent
-                    ? exponent == 0 ? text : $"{text}e{exponent.ToString(CultureInfo.InvariantCulture)}"
-                    : text + suffix;
+                var bytes = new byte[12];
+                digits.TryWriteBytes(bytes, out _, isUnsigned: true);
+                return new decimal(BitConverter.ToInt32(bytes, 0), BitConverter.ToInt32(bytes, 4), BitConverter.ToInt32(bytes, 8), Sign < 0, (byte)-_scale);
             }
         }
 
-        return Amount.ToString(CultureInfo.InvariantCulture);
+        return decimal.TryParse(ToPlainString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            ? d
+            : Sign > 0 ? decimal.MaxValue : decimal.MinValue;
     }
 
-    private static decimal RoundUpToNano(decimal value)
+    private string ToPlainString() => _unscaled.ToString(CultureInfo.InvariantCulture) + "e" + _scale.ToString(CultureInfo.InvariantCulture);
+
+    private static BigInteger DecimalUnscaled(decimal value, out int scale)
     {
-        var scaled = value * 1_000_000_000m;
-        var rounded = decimal.Ceiling(scaled);
-        return rounded == scaled ? value : rounded / 1_000_000_000m;
+        var bits = decimal.GetBits(value);
+        scale = -((bits[3] >> 16) & 0xFF);
+        var magnitude = ((BigInteger)(uint)bits[2] << 64) | ((BigInteger)(uint)bits[1] << 32) | (uint)bits[0];
+        return value < 0 ? -magnitude : magnitude;
     }
 
-    private static decimal Pow(decimal b, int e)
+    private static (BigInteger A, BigInteger B, int Scale) Align(Quantity x, Quantity y)
     {
-        var r = 1m;
-        for (var i = 0; i < e; i++)
+        if (x.IsZero)
         {
-            r *= b;
+            return (BigInteger.Zero, y._unscaled, y._scale);
         }
 
-        return r;
+        if (y.IsZero)
+        {
+            return (x._unscaled, BigInteger.Zero, x._scale);
+        }
+
+        return x._scale >= y._scale
+            ? (x._unscaled * BigInteger.Pow(10, x._scale - y._scale), y._unscaled, y._scale)
+            : (x._unscaled, y._unscaled * BigInteger.Pow(10, y._scale - x._scale), x._scale);
     }
 
-    private static decimal Pow10(int e) => e >= 0 ? Pow(10m, e) : 1m / Pow(10m, -e);
-
-    [GeneratedRegex(RegexText)]
-    private static partial Regex Shape();
+    private static int DigitCount(BigInteger value)
+    {
+        value = BigInteger.Abs(value);
+        return value <= ulong.MaxValue
+            ? ((ulong)value).ToString(CultureInfo.InvariantCulture).Length
+            : value.ToString(CultureInfo.InvariantCulture).Length;
+    }
 }

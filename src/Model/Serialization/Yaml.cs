@@ -84,7 +84,7 @@ public static partial class Yaml
             return JsonValue.Create(value);
         }
 
-        if (scalar.Tag.Value is "tag:yaml.org,2002:str")
+        if (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value is "tag:yaml.org,2002:str")
         {
             return JsonValue.Create(value);
         }
