@@ -103,6 +103,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         host.StartController(new NamespaceController(objects));
         host.StartController(new GarbageCollector(objects));
         host.StartController(new ProtectionController(objects));
+        host.StartController(new PersistentVolumeBinder(objects));
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

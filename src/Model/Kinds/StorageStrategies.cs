@@ -220,12 +220,12 @@ public sealed class PersistentVolumeClaimStrategy() : StrategyBase(hasStatus: tr
             errors.Add(FieldError.Forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
         }
 
+        // Shrinking the request is refused (ValidatePersistentVolumeClaimUpdate without RecoverVolumeExpansionFailure).
         var newSize = obj["spec"]?["resources"]?["requests"]?["storage"]?.ToString();
-        var capacity = old["status"]?["capacity"]?["storage"]?.ToString();
-        if (newSize is not null && capacity is not null && Quantity.TryParse(newSize, out var n) && Quantity.TryParse(capacity, out var c) && n < c
-            && old["status"]?["phase"]?.GetValue<string>() == "Bound")
+        var oldSize = old["spec"]?["resources"]?["requests"]?["storage"]?.ToString();
+        if (newSize is not null && oldSize is not null && Quantity.TryParse(newSize, out var n) && Quantity.TryParse(oldSize, out var o) && n < o)
         {
-            errors.Add(FieldError.Forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"));
+            errors.Add(FieldError.Forbidden("spec.resources.requests.storage", "field can not be less than previous value"));
         }
     }
 }

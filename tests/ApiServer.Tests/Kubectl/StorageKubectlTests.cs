@@ -69,7 +69,7 @@ public sealed class StorageKubectlTests(ServerFixture server) : IClassFixture<Se
               labels: {app: demo}
             spec:
               accessModes: [ReadWriteOnce]
-              storageClassName: ""
+              storageClassName: no-such-class
               resources: {requests: {storage: 1Gi}}
             """;
         Assert.Contains("persistentvolumeclaim/data-reapply created", (await server.ApplyAsync(claim)).Ok().Stdout, StringComparison.Ordinal);
@@ -162,7 +162,7 @@ public sealed class StorageKubectlTests(ServerFixture server) : IClassFixture<Se
             kind: PersistentVolumeClaim
             metadata: {name: to-delete}
             spec:
-              accessModes: [ReadWriteOnce]
+              accessModes: [ReadWriteMany]
               storageClassName: ""
               resources: {requests: {storage: 1Gi}}
             """;
