@@ -42,7 +42,14 @@ public sealed partial class ObjectService
         meta["creationTimestamp"] = Now();
         meta.Remove("deletionTimestamp");
         meta.Remove("deletionGracePeriodSeconds");
-        meta["generation"] = 1L;
+        if (TracksGeneration(type))
+        {
+            meta["generation"] = 1L;
+        }
+        else
+        {
+            meta.Remove("generation");
+        }
         type.Strategy.Default(obj);
 
         RunAdmission(new AdmissionRequest(AdmissionOperation.Create, type, ns, name, obj, null, null, this));
@@ -81,6 +88,13 @@ public sealed partial class ObjectService
             meta["name"] = name;
         }
     }
+
+    /// <summary>
+    /// Kinds whose strategies maintain metadata.generation: workloads, CRDs and custom resources.
+    /// Core kinds such as PVCs and ConfigMaps do not carry one.
+    /// </summary>
+    internal static bool TracksGeneration(ResourceType type) =>
+        type.IsCustom || type.Group is "apps" or "batch" or "apiextensions.k8s.io" or "policy" or "networking.k8s.io";
 
     private static string GenerateName(string prefix)
     {

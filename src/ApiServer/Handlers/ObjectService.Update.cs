@@ -122,7 +122,7 @@ public sealed partial class ObjectService
 
         type.Strategy.Default(obj);
         var meta = Meta(obj);
-        if (SpecChanged(obj, old))
+        if (TracksGeneration(type) && SpecChanged(obj, old))
         {
             meta["generation"] = (Meta(old)["generation"]?.GetValue<long>() ?? 1) + 1;
         }
