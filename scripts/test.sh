@@ -17,8 +17,7 @@ if [[ $status -ne 0 ]]; then
   exit 1
 fi
 
-dotnet test Kura.slnx -c Release --no-build --nologo --artifacts-path "$repo/.artifacts/test" \
-  --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test Kura.slnx -c Release --no-build --nologo --artifacts-path "$repo/.artifacts/test" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Each test assembly prints "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T" (or "Failed!").

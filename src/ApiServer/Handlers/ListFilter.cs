@@ -30,7 +30,7 @@ public sealed class ListFilter
         {
             if (!LabelSelector.TryParse(ls, out var parsed, out var error))
             {
-                throw ApiException.BadRequest($"unable to parse requirement: {error}");
+                throw ApiException.BadRequest(error);
             }
 
             labels = parsed;
@@ -40,7 +40,7 @@ public sealed class ListFilter
         {
             if (!FieldSelector.TryParse(fs, out var parsed, out var error))
             {
-                throw ApiException.BadRequest($"invalid field selector: {error}");
+                throw ApiException.BadRequest(error);
             }
 
             foreach (var field in parsed.Requirements.Select(r => r.Field))

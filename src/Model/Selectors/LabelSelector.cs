@@ -2,37 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace Kura.Model.Selectors;
 
-/// <summary>One requirement of a label selector (apimachinery/pkg/labels.Requirement).</summary>
-public sealed record LabelRequirement(string Key, string Operator, IReadOnlyList<string> Values)
-{
-    public bool Matches(IReadOnlyDictionary<string, string> labels)
-    {
-        var has = labels.TryGetValue(Key, out var value);
-        return Operator switch
-        {
-            "=" or "==" or "in" => has && Values.Contains(value!),
-            "!=" or "notin" => !has || !Values.Contains(value!),
-            "exists" => has,
-            "!" => !has,
-            "gt" => has && long.TryParse(value, out var g) && g > long.Parse(Values[0], System.Globalization.CultureInfo.InvariantCulture),
-            "lt" => has && long.TryParse(value, out var l) && l < long.Parse(Values[0], System.Globalization.CultureInfo.InvariantCulture),
-            _ => false,
-        };
-    }
-
-    public override string ToString() => Operator switch
-    {
-        "exists" => Key,
-        "!" => "!" + Key,
-        "in" or "notin" => $"{Key} {Operator} ({string.Join(",", Values.Order(StringComparer.Ordinal))})",
-        _ => $"{Key}{Operator}{Values[0]}",
-    };
-}
-
 /// <summary>
-/// A label selector in both of Kubernetes' forms: the string form of `-l`
-/// (<c>a=b,c!=d,e in (x,y),f notin (z),g,!h</c>) and metav1.LabelSelector objects.
-/// All requirements must hold (AND). The empty selector matches everything.
+/// A label selector in both of Kubernetes' forms: the string form of <c>-l</c> / <c>labelSelector=</c>
+/// (<c>a=b,c!=d,e in (x,y),f notin (z),g,!h</c>) and metav1.LabelSelector objects. All requirements must
+/// hold; the empty selector matches everything, and a null metav1.LabelSelector matches nothing.
 /// </summary>
 public sealed class LabelSelector
 {
@@ -42,222 +15,140 @@ public sealed class LabelSelector
         MatchesNothing = matchesNothing;
     }
 
-    public IReadOnlyList<LabelRequirement> Requirements { get; }
-
-    /// <summary>A null metav1.LabelSelector selects nothing (unlike the empty one).</summary>
-    public bool MatchesNothing { get; }
-
-    public bool IsEmpty => Requirements.Count == 0 && !MatchesNothing;
-
+    /// <summary>labels.Everything().</summary>
     public static readonly LabelSelector Everything = new([]);
 
+    /// <summary>labels.Nothing(): what a null metav1.LabelSelector converts to.</summary>
     public static readonly LabelSelector Nothing = new([], matchesNothing: true);
 
-    public bool Matches(IReadOnlyDictionary<string, string> labels) => !MatchesNothing && Requirements.All(r => r.Matches(labels));
+    /// <summary>The requirements, sorted by key.</summary>
+    public IReadOnlyList<LabelRequirement> Requirements { get; }
 
-    public bool Matches(JsonObject? labels)
+    public bool MatchesNothing { get; }
+
+    /// <summary>Selector.Empty(): true when nothing is restricted (Nothing is not empty).</summary>
+    public bool IsEmpty => Requirements.Count == 0 && !MatchesNothing;
+
+    public bool Matches(IReadOnlyDictionary<string, string> labels)
     {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (labels is not null)
+        if (MatchesNothing)
         {
-            foreach (var (k, v) in labels)
-            {
-                map[k] = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToJsonString() ?? "";
-            }
-        }
-
-        return Matches(map);
-    }
-
-    public override string ToString() => string.Join(",", Requirements.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.ToString()));
-
-    /// <summary>Builds from a metav1.LabelSelector (matchLabels AND matchExpressions); null selects nothing.</summary>
-    public static LabelSelector FromJson(JsonObject? selector)
-    {
-        if (selector is null)
-        {
-            return Nothing;
-        }
-
-        var reqs = new List<LabelRequirement>();
-        if (selector["matchLabels"] is JsonObject ml)
-        {
-            foreach (var (k, v) in ml)
-            {
-                reqs.Add(new LabelRequirement(k, "=", [v?.GetValue<string>() ?? ""]));
-            }
-        }
-
-        if (selector["matchExpressions"] is JsonArray me)
-        {
-            foreach (var e in me.OfType<JsonObject>())
-            {
-                var key = e["key"]?.GetValue<string>() ?? "";
-                var values = (e["values"] as JsonArray)?.Select(v => v?.GetValue<string>() ?? "").ToList() ?? [];
-                var op = e["operator"]?.GetValue<string>() switch
-                {
-                    "In" => "in",
-                    "NotIn" => "notin",
-                    "Exists" => "exists",
-                    "DoesNotExist" => "!",
-                    var other => throw new FormatException($"\"{other}\" is not a valid label selector operator"),
-                };
-                reqs.Add(new LabelRequirement(key, op, values));
-            }
-        }
-
-        return new LabelSelector(reqs);
-    }
-
-    /// <summary>Parses the string form; on failure <paramref name="error"/> says why.</summary>
-    public static bool TryParse(string text, out LabelSelector selector, out string error)
-    {
-        selector = Everything;
-        error = "";
-        var reqs = new List<LabelRequirement>();
-        var parser = new SelectorLexer(text);
-        try
-        {
-            while (parser.SkipSpaces())
-            {
-                reqs.Add(parser.ReadRequirement());
-                parser.SkipSpaces();
-                if (!parser.End && !parser.TryConsume(','))
-                {
-                    throw new FormatException($"found '{parser.Peek()}', expected: ',' or 'end of string'");
-                }
-            }
-        }
-        catch (FormatException e)
-        {
-            error = e.Message;
             return false;
         }
 
-        selector = new LabelSelector(reqs);
+        foreach (var r in Requirements)
+        {
+            if (!r.Matches(labels))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
-    private ref struct SelectorLexer(string text)
+    /// <summary>Matches a metadata.labels object (null means no labels).</summary>
+    public bool Matches(JsonObject? labels) => Matches(Meta.Obj.StringMap(labels));
+
+    /// <summary>Selector.String(): requirements in key order, comma-separated ("" for Everything and Nothing).</summary>
+    public override string ToString() => string.Join(",", Requirements.Select(r => r.ToString()));
+
+    /// <summary>labels.Parse; on failure <paramref name="error"/> has Kubernetes' text.</summary>
+    public static bool TryParse(string text, out LabelSelector selector, out string error)
     {
-        private int _pos;
-
-        public readonly bool End => _pos >= text.Length;
-
-        public readonly char Peek() => text[_pos];
-
-        public bool SkipSpaces()
+        if (LabelSelectorParser.TryParse(text, out var reqs, out error))
         {
-            while (_pos < text.Length && char.IsWhiteSpace(text[_pos]))
-            {
-                _pos++;
-            }
-
-            return _pos < text.Length;
+            selector = reqs.Count == 0 ? Everything : new LabelSelector(reqs);
+            return true;
         }
 
-        public bool TryConsume(char c)
-        {
-            if (_pos < text.Length && text[_pos] == c)
-            {
-                _pos++;
-                return true;
-            }
+        selector = Everything;
+        return false;
+    }
 
+    /// <summary>metav1.LabelSelectorAsSelector: matchLabels AND matchExpressions; null selects nothing.</summary>
+    public static bool TryFromJson(JsonObject? selector, out LabelSelector result, out string error)
+    {
+        error = "";
+        result = Nothing;
+        if (selector is null)
+        {
+            return true;
+        }
+
+        var reqs = new List<LabelRequirement>();
+        if (selector["matchLabels"] is JsonObject matchLabels)
+        {
+            foreach (var (k, v) in matchLabels)
+            {
+                if (!TryAdd(reqs, k, LabelRequirement.EqualsOp, [Meta.Obj.AsString(v)], out error))
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (selector["matchExpressions"] is JsonArray expressions)
+        {
+            foreach (var e in expressions.OfType<JsonObject>())
+            {
+                var opText = Meta.Obj.GetString(e, "operator") ?? "";
+                var op = opText switch
+                {
+                    "In" => LabelRequirement.InOp,
+                    "NotIn" => LabelRequirement.NotInOp,
+                    "Exists" => LabelRequirement.ExistsOp,
+                    "DoesNotExist" => LabelRequirement.DoesNotExistOp,
+                    _ => null,
+                };
+                if (op is null)
+                {
+                    error = $"{LabelRequirement.Quote(opText)} is not a valid label selector operator";
+                    return false;
+                }
+
+                var values = (e["values"] as JsonArray)?.Select(Meta.Obj.AsString).ToList() ?? [];
+                if (!TryAdd(reqs, Meta.Obj.GetString(e, "key") ?? "", op, values, out error))
+                {
+                    return false;
+                }
+            }
+        }
+
+        result = reqs.Count == 0 ? Everything : new LabelSelector([.. reqs.OrderBy(r => r.Key, StringComparer.Ordinal)]);
+        return true;
+    }
+
+    /// <summary>Like <see cref="TryFromJson"/>, but an invalid selector selects nothing (never throws).</summary>
+    public static LabelSelector FromJson(JsonObject? selector) => TryFromJson(selector, out var s, out _) ? s : Nothing;
+
+    /// <summary>metav1.FormatLabelSelector, as kubectl prints a SELECTOR column: "&lt;none&gt;" when empty, "&lt;error&gt;" when invalid.</summary>
+    public static string Format(JsonObject? selector)
+    {
+        if (!TryFromJson(selector, out var s, out _))
+        {
+            return "<error>";
+        }
+
+        var text = s.ToString();
+        return text.Length == 0 ? "<none>" : text;
+    }
+
+    /// <summary>A selector requiring exactly these labels (labels.SelectorFromSet).</summary>
+    public static LabelSelector FromSet(IReadOnlyDictionary<string, string> labels) =>
+        labels.Count == 0
+            ? Everything
+            : new LabelSelector([.. labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LabelRequirement(kv.Key, LabelRequirement.EqualsOp, [kv.Value]))]);
+
+    private static bool TryAdd(List<LabelRequirement> reqs, string key, string op, List<string> values, out string error)
+    {
+        error = LabelRequirement.Validate(key, op, values) ?? "";
+        if (error.Length > 0)
+        {
             return false;
         }
 
-        public LabelRequirement ReadRequirement()
-        {
-            if (TryConsume('!'))
-            {
-                SkipSpaces();
-                return new LabelRequirement(ReadKey(), "!", []);
-            }
-
-            var key = ReadKey();
-            SkipSpaces();
-            if (End || text[_pos] == ',')
-            {
-                return new LabelRequirement(key, "exists", []);
-            }
-
-            if (TryConsume('='))
-            {
-                var op = TryConsume('=') ? "==" : "=";
-                return new LabelRequirement(key, op, [ReadValue()]);
-            }
-
-            if (TryConsume('!'))
-            {
-                if (!TryConsume('='))
-                {
-                    throw new FormatException("expected '=' after '!'");
-                }
-
-                return new LabelRequirement(key, "!=", [ReadValue()]);
-            }
-
-            var word = ReadKey();
-            return word switch
-            {
-                "in" or "notin" => new LabelRequirement(key, word, ReadSet()),
-                _ => throw new FormatException($"found '{word}', expected: in, notin, =, ==, !=, gt, lt"),
-            };
-        }
-
-        private string ReadKey()
-        {
-            SkipSpaces();
-            var start = _pos;
-            while (_pos < text.Length && (char.IsLetterOrDigit(text[_pos]) || text[_pos] is '-' or '_' or '.' or '/'))
-            {
-                _pos++;
-            }
-
-            if (_pos == start)
-            {
-                throw new FormatException(End ? "found '', expected: identifier" : $"found '{text[_pos]}', expected: identifier");
-            }
-
-            return text[start.._pos];
-        }
-
-        private string ReadValue()
-        {
-            SkipSpaces();
-            var start = _pos;
-            while (_pos < text.Length && (char.IsLetterOrDigit(text[_pos]) || text[_pos] is '-' or '_' or '.'))
-            {
-                _pos++;
-            }
-
-            return text[start.._pos];
-        }
-
-        private List<string> ReadSet()
-        {
-            SkipSpaces();
-            if (!TryConsume('('))
-            {
-                throw new FormatException("found '', expected: '('");
-            }
-
-            var values = new List<string>();
-            while (true)
-            {
-                values.Add(ReadValue());
-                SkipSpaces();
-                if (TryConsume(')'))
-                {
-                    return values;
-                }
-
-                if (!TryConsume(','))
-                {
-                    throw new FormatException("found '', expected: ',' or ')'");
-                }
-            }
-        }
+        reqs.Add(new LabelRequirement(key, op, values));
+        return true;
     }
 }
