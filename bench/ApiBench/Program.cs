@@ -16,6 +16,9 @@ try
     await using var host = await ApiServerHost.StartAsync(new ApiServerOptions { DataDirectory = Path.Combine(root, "server"), Port = 0 });
     using var client = NewClient(host);
 
+    var direct = await MeasureDirectCreatesAsync(host, 8, TimeSpan.FromSeconds(3));
+    Console.WriteLine($"creates, 8 writers, no HTTP:     {direct,10:0} objects/s   (registry + store only)");
+
     var creates = await MeasureCreatesAsync(client, "configmaps", 8, TimeSpan.FromSeconds(3));
     Console.WriteLine($"creates, 8 concurrent clients:   {creates,10:0} objects/s   ratio to fsync rate {creates / fsyncRate:0.00} (target >= 0.5, and >= 1000/s)");
 
@@ -76,6 +79,23 @@ static async Task<double> MeasureCreatesAsync(HttpClient client, string resource
             {
                 Interlocked.Increment(ref count);
             }
+        }
+    })));
+    return count / sw.Elapsed.TotalSeconds;
+}
+
+static async Task<double> MeasureDirectCreatesAsync(ApiServerHost host, int writers, TimeSpan duration)
+{
+    var type = host.Objects.Type("", "ConfigMap");
+    var count = 0;
+    var sw = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+    {
+        for (var i = 0; sw.Elapsed < duration; i++)
+        {
+            var body = new JsonObject { ["metadata"] = new JsonObject { ["name"] = $"direct-{w}-{i}" }, ["data"] = new JsonObject { ["k"] = "v" } };
+            await host.Objects.CreateAsync(type, "default", body, new Kura.ApiServer.Handlers.WriteOptions());
+            Interlocked.Increment(ref count);
         }
     })));
     return count / sw.Elapsed.TotalSeconds;
