@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Kura.Client;
 using Kura.Store;
 
 namespace Kura.ApiServer.Controllers;
@@ -10,10 +11,7 @@ namespace Kura.ApiServer.Controllers;
 /// </summary>
 public abstract class StoreController(IObjectStore store, TimeProvider time)
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly HashSet<string> _queued = [];
-    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly WorkQueue _queue = new(time);
 
     protected IObjectStore Store => store;
 
@@ -29,21 +27,10 @@ public abstract class StoreController(IObjectStore store, TimeProvider time)
     protected abstract Task ReconcileAsync(string key, CancellationToken ct);
 
     public Task RunAsync(CancellationToken ct) =>
-        Task.WhenAll([.. WatchedPrefixes.Select(p => Task.Run(() => WatchLoopAsync(p, ct), ct)), Task.Run(() => WorkLoopAsync(ct), ct)]);
+        Task.WhenAll([.. WatchedPrefixes.Select(p => Task.Run(() => WatchLoopAsync(p, ct), ct)), Task.Run(() => _queue.RunAsync(ReconcileAsync, ct), ct)]);
 
     /// <summary>Queues a key for reconciling (deduplicated while queued).</summary>
-    public void Enqueue(string key)
-    {
-        lock (_queued)
-        {
-            if (!_queued.Add(key))
-            {
-                return;
-            }
-        }
-
-        _queue.Writer.TryWrite(key);
-    }
+    public void Enqueue(string key) => _queue.Add(key);
 
     private async Task WatchLoopAsync(string prefix, CancellationToken ct)
     {
@@ -82,51 +69,6 @@ public abstract class StoreController(IObjectStore store, TimeProvider time)
             {
                 return;
             }
-        }
-    }
-
-    private async Task WorkLoopAsync(CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var key in _queue.Reader.ReadAllAsync(ct))
-            {
-                lock (_queued)
-                {
-                    _queued.Remove(key);
-                }
-
-                try
-                {
-                    await ReconcileAsync(key, ct);
-                    _failures.Remove(key);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception)
-                {
-                    var n = _failures[key] = _failures.GetValueOrDefault(key) + 1;
-                    var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(n, 12))));
-                    _ = RequeueLaterAsync(key, delay, ct);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task RequeueLaterAsync(string key, TimeSpan delay, CancellationToken ct)
-    {
-        try
-        {
-            await Task.Delay(delay, time, ct);
-            Enqueue(key);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 }
