@@ -65,6 +65,7 @@ public sealed partial class ObjectService
             throw ApiException.Invalid(type, name, errors);
         }
 
+        RecordManager(type, null, obj, options);
         if (options.DryRun)
         {
             return obj;

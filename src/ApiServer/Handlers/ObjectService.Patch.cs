@@ -23,6 +23,11 @@ public sealed partial class ObjectService
     /// </summary>
     public async Task<(JsonObject Object, bool Created)> PatchAsync(ResourceType type, string? ns, string name, PatchType patchType, JsonNode patch, string? subresource, WriteOptions options, CancellationToken ct = default)
     {
+        if (patchType == PatchType.Apply)
+        {
+            options = options with { IsApply = true };
+        }
+
         if (patchType == PatchType.StrategicMerge && type.IsCustom)
         {
             throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");

@@ -136,6 +136,10 @@ public sealed partial class ObjectService
 
         var key = ObjectKeys.Item(type, ns, name);
         meta["resourceVersion"] = current.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (subresource is null)
+        {
+            RecordManager(type, old, obj, options);
+        }
 
         // A no-op update does not create a revision (kube-apiserver skips the write).
         if (JsonNode.DeepEquals(obj, old))

@@ -98,6 +98,19 @@ public sealed partial class ObjectService
         Model.Schemas.SchemaValidator.Prune(obj, root, schemas);
     }
 
+    /// <summary>Ordinary writes take ownership of the fields they change (operation "Update").</summary>
+    private void RecordManager(ResourceType type, JsonObject? old, JsonObject obj, WriteOptions options)
+    {
+        if (options.IsApply || string.IsNullOrEmpty(options.FieldManager))
+        {
+            return;
+        }
+
+        var schemas = Catalog.Snapshot.Schemas;
+        var root = type.SchemaName is null ? null : schemas.Get(type.SchemaName);
+        Model.Patching.ManagedFields.RecordUpdate(old, obj, options.FieldManager, type.ApiVersion, schemas, root, Time.GetUtcNow());
+    }
+
     private static long ParseRevision(string? resourceVersion, ResourceType type, string name)
     {
         if (string.IsNullOrEmpty(resourceVersion))

@@ -14,6 +14,9 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
     /// <summary>Options for the server's own controllers: unknown fields are pruned silently.</summary>
     public static WriteOptions Internal => new(FieldManager: "kura-apiserver");
 
+    /// <summary>Set for server-side apply, which keeps managedFields itself.</summary>
+    public bool IsApply { get; init; }
+
     /// <summary>Warnings to return to the client in Warning headers (fieldValidation=Warn).</summary>
     public List<string> Warnings { get; } = [];
 }

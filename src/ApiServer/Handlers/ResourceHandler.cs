@@ -220,7 +220,15 @@ public sealed partial class ResourceHandler(ObjectService objects)
             null or "" => FieldValidation.Warn,
             var other => throw ApiException.BadRequest($"fieldValidation invalid value: {other}"),
         };
-        return new WriteOptions(IsDryRun(q), q["fieldManager"].FirstOrDefault(), validation, q["force"].FirstOrDefault() == "true");
+        // Without fieldManager, Kubernetes names the manager after the User-Agent's program ("kubectl").
+        var manager = q["fieldManager"].FirstOrDefault();
+        if (string.IsNullOrEmpty(manager))
+        {
+            var agent = context.Request.Headers.UserAgent.ToString();
+            manager = agent.Length == 0 ? "unknown" : agent.Split('/')[0];
+        }
+
+        return new WriteOptions(IsDryRun(q), manager, validation, q["force"].FirstOrDefault() == "true");
     }
 
     private static void AddWarnings(HttpContext context, WriteOptions options)

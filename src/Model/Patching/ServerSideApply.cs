@@ -8,33 +8,41 @@ namespace Kura.Model.Patching;
 public sealed record ApplyOutcome(JsonObject? Object, IReadOnlyList<string> Conflicts, string ConflictMessage);
 
 /// <summary>
-/// Server-side apply (application/apply-patch+yaml), simplified: the applied configuration is
-/// merged into the live object with strategic-merge semantics, and fields this manager applied
-/// before but no longer names are removed. Ownership is recorded per manager in
-/// metadata.managedFields in FieldsV1 form. Conflict detection against other managers is not
-/// implemented yet: an apply always wins (as with --force-conflicts).
+/// Server-side apply (application/apply-patch+yaml): the applied configuration is merged into the
+/// live object with strategic-merge semantics; fields other managers own with different values
+/// are conflicts (409) unless forced; fields this manager applied before but no longer names,
+/// and nobody else owns, are removed. Ownership lives in metadata.managedFields (FieldsV1).
 /// </summary>
 public static class ServerSideApply
 {
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+    private const string ClientSideApplyManager = "kubectl-client-side-apply";
+
     public static ApplyOutcome Apply(JsonObject? live, JsonObject applied, string fieldManager, bool force, SchemaSet schemas, JsonObject? rootSchema, DateTimeOffset now)
     {
-        var appliedFields = FieldSet(applied, schemas, rootSchema, top: true);
-        JsonObject result;
-        if (live is null)
+        var appliedLeaves = ManagedFields.Leaves(FieldSet(applied, schemas, rootSchema, top: true));
+        var apiVersion = applied["apiVersion"]?.GetValue<string>() ?? "";
+        if (live is not null && !force)
         {
-            result = (JsonObject)applied.DeepClone();
-        }
-        else
-        {
-            result = StrategicMergePatch.Apply(live, WithoutManagedFields(applied), schemas, rootSchema);
-            var previous = PreviousFields(live, fieldManager);
-            if (previous is not null)
+            var conflicts = ManagedFields.Conflicts(live, applied, appliedLeaves, fieldManager);
+
+            // kube-apiserver's lastAppliedManager: moving from client-side to server-side apply does
+            // not conflict with what client-side apply owned from its last-applied configuration.
+            if (live["metadata"]?["annotations"]?[LastAppliedAnnotation] is not null)
             {
-                RemoveDropped(result, previous, appliedFields);
+                conflicts.RemoveAll(c => c.Manager == ClientSideApplyManager);
+                force = conflicts.Count == 0;
+            }
+
+            if (conflicts.Count > 0)
+            {
+                return new ApplyOutcome(null, [.. conflicts.Select(c => c.Path)], ManagedFields.ConflictMessage(conflicts));
             }
         }
 
-        RecordManager(result, live, fieldManager, "Apply", applied["apiVersion"]?.GetValue<string>() ?? "", appliedFields, now);
+        var result = live is null ? (JsonObject)applied.DeepClone() : StrategicMergePatch.Apply(live, WithoutManagedFields(applied), schemas, rootSchema);
+        var released = ManagedFields.RecordApply(live, result, appliedLeaves, fieldManager, apiVersion, force, now);
+        ManagedFields.Remove(result, released);
         return new ApplyOutcome(result, [], "");
     }
 
@@ -106,82 +114,5 @@ public static class ServerSideApply
         }
 
         return set;
-    }
-
-    private static JsonObject? PreviousFields(JsonObject live, string manager) =>
-        (live["metadata"]?["managedFields"] as JsonArray)?.OfType<JsonObject>()
-            .FirstOrDefault(e => e["manager"]?.GetValue<string>() == manager && e["operation"]?.GetValue<string>() == "Apply")?["fieldsV1"] as JsonObject;
-
-    /// <summary>Removes what the previous set owned and the new set no longer names.</summary>
-    private static void RemoveDropped(JsonNode? target, JsonObject previous, JsonObject? current)
-    {
-        foreach (var (key, sub) in previous)
-        {
-            if (key == ".")
-            {
-                continue;
-            }
-
-            var stillOwned = current?[key] as JsonObject;
-            if (key.StartsWith("f:", StringComparison.Ordinal) && target is JsonObject obj)
-            {
-                var name = key[2..];
-                if (stillOwned is null && current?.ContainsKey(key) != true)
-                {
-                    obj.Remove(name);
-                }
-                else if (sub is JsonObject { Count: > 0 } subSet)
-                {
-                    RemoveDropped(obj[name], subSet, stillOwned);
-                }
-            }
-            else if (key.StartsWith("k:", StringComparison.Ordinal) && target is JsonArray list)
-            {
-                var keyObj = JsonNode.Parse(key[2..]) as JsonObject;
-                var index = -1;
-                for (var i = 0; i < list.Count && keyObj is not null; i++)
-                {
-                    if (keyObj.All(kv => JsonNode.DeepEquals(list[i]?[kv.Key], kv.Value)))
-                    {
-                        index = i;
-                        break;
-                    }
-                }
-
-                if (index < 0)
-                {
-                    continue;
-                }
-
-                if (current?.ContainsKey(key) != true)
-                {
-                    list.RemoveAt(index);
-                }
-                else if (sub is JsonObject subSet)
-                {
-                    RemoveDropped(list[index], subSet, stillOwned);
-                }
-            }
-        }
-    }
-
-    /// <summary>Replaces this manager's entry in metadata.managedFields.</summary>
-    public static void RecordManager(JsonObject result, JsonObject? live, string manager, string operation, string apiVersion, JsonObject fields, DateTimeOffset now)
-    {
-        var meta = result["metadata"] as JsonObject ?? [];
-        result["metadata"] = meta;
-        var entries = (live?["metadata"]?["managedFields"] as JsonArray)?.OfType<JsonObject>()
-            .Where(e => !(e["manager"]?.GetValue<string>() == manager && e["operation"]?.GetValue<string>() == operation))
-            .Select(e => (JsonNode)e.DeepClone()).ToList() ?? [];
-        entries.Add(new JsonObject
-        {
-            ["manager"] = manager,
-            ["operation"] = operation,
-            ["apiVersion"] = apiVersion,
-            ["time"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            ["fieldsType"] = "FieldsV1",
-            ["fieldsV1"] = fields,
-        });
-        meta["managedFields"] = new JsonArray([.. entries]);
     }
 }

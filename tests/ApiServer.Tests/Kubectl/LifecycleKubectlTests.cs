@@ -66,6 +66,37 @@ public sealed class LifecycleKubectlTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task ServerSideApply_ConflictsWithAnotherManagerUnlessForced()
+    {
+        (await server.KubectlAsync("create", "configmap", "owned", "--from-literal=k=v1")).Ok();
+        const string cm = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: owned}
+            data: {k: v2}
+            """;
+        var conflict = await server.ApplyAsync(cm, "--server-side");
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl-create\" using v1: .data.k", conflict.Stderr, StringComparison.Ordinal);
+        (await server.ApplyAsync(cm, "--server-side", "--force-conflicts")).Ok();
+        Assert.Equal("v2", (await server.KubectlAsync("get", "cm", "owned", "-o", "jsonpath={.data.k}")).Ok().Stdout);
+    }
+
+    [Fact]
+    public async Task ClientSideThenServerSideApply_Upgrades()
+    {
+        const string cm = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: migrated}
+            data: {k: v1}
+            """;
+        (await server.ApplyAsync(cm)).Ok();
+        (await server.ApplyAsync(cm.Replace("v1}", "v2}", StringComparison.Ordinal), "--server-side")).Ok();
+        Assert.Equal("v2", (await server.KubectlAsync("get", "cm", "migrated", "-o", "jsonpath={.data.k}")).Ok().Stdout);
+    }
+
+    [Fact]
     public async Task DryRunServer_ValidatesButStoresNothing()
     {
         var r = (await server.KubectlAsync("create", "configmap", "dry", "--from-literal=a=1", "--dry-run=server")).Ok();
