@@ -35,6 +35,19 @@ public static class Program
         serve.SetAction((r, ct) => ServeCommand.RunAsync(KuraHome.FromEnvironment(r.GetValue(home)), r.GetValue(serveBind)!, r.GetValue(servePort), ct));
         root.Subcommands.Add(serve);
 
+        var endpoint = new Option<string>("--endpoint") { Description = "CSI endpoint: unix:///path/csi.sock or tcp://host:port", Required = true };
+        var nodeId = new Option<string>("--node-id") { Description = "This node's name", Required = true };
+        var dataDir = new Option<string>("--data-dir") { Description = "Where volume images and driver state live", Required = true };
+        var local = new Command("local", "Run local.csi.kura.io (node-local volumes) on a CSI endpoint") { endpoint, nodeId, dataDir };
+        local.SetAction(async (r, ct) =>
+        {
+            await Console.Error.WriteLineAsync($"kura: local.csi.kura.io serving {r.GetValue(endpoint)} for node {r.GetValue(nodeId)}");
+            await Drivers.Local.LocalDriverHost.RunAsync(r.GetValue(endpoint)!, r.GetValue(nodeId)!, r.GetValue(dataDir)!, ct);
+            return 0;
+        });
+        var driver = new Command("driver", "Run a Kura CSI driver standalone (for csi-sanity and the Kubernetes sidecars)") { local };
+        root.Subcommands.Add(driver);
+
         return await root.Parse(args).InvokeAsync();
     }
 }
