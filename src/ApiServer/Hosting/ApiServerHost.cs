@@ -31,6 +31,7 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly IObjectStore _store;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _controllers = [];
+    private readonly List<IDisposable> _disposables = [];
     private volatile bool _ready;
 
     private ApiServerHost(WebApplication app, IObjectStore store, ObjectService objects, Pki pki, string token)
@@ -99,11 +100,18 @@ public sealed class ApiServerHost : IAsyncDisposable
         var crds = new CrdController(objects);
         crds.LoadAll();
         await Bootstrap.EnsureAsync(objects, ct);
+        await Bootstrap.EnsureDriversAsync(objects, options.CsiDrivers, options.InstallDefaultStorageClass, ct);
         host.StartController(crds);
         host.StartController(new NamespaceController(objects));
         host.StartController(new GarbageCollector(objects));
         host.StartController(new ProtectionController(objects));
         host.StartController(new PersistentVolumeBinder(objects));
+        foreach (var driver in options.CsiDrivers)
+        {
+            var client = new Grpc.GrpcClient(driver.Endpoint);
+            host._disposables.Add(client);
+            host.StartController(new CsiProvisioner(objects, driver.Name, client));
+        }
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -131,6 +139,11 @@ public sealed class ApiServerHost : IAsyncDisposable
 
         await _app.DisposeAsync();
         await _store.DisposeAsync();
+        foreach (var d in _disposables)
+        {
+            d.Dispose();
+        }
+
         _stopping.Dispose();
     }
 }

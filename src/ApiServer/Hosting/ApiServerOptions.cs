@@ -16,4 +16,13 @@ public sealed record ApiServerOptions
     public IReadOnlyList<string> ExtraSans { get; init; } = [];
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>CSI drivers the embedded control plane provisions with (driver name → endpoint).</summary>
+    public IReadOnlyList<CsiDriverEndpoint> CsiDrivers { get; init; } = [];
+
+    /// <summary>Install a default StorageClass for the first driver (what `kura up` does, like k3s and kind).</summary>
+    public bool InstallDefaultStorageClass { get; init; }
 }
+
+/// <summary>A CSI driver reachable by the control plane, and the node it serves.</summary>
+public sealed record CsiDriverEndpoint(string Name, string Endpoint, string NodeId, string TopologyKey);

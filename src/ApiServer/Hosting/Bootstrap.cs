@@ -32,6 +32,51 @@ public static class Bootstrap
         }
     }
 
+    /// <summary>CSIDriver and CSINode objects for the embedded drivers, and the default StorageClass.</summary>
+    public static async Task EnsureDriversAsync(ObjectService objects, IReadOnlyList<CsiDriverEndpoint> drivers, bool defaultClass, CancellationToken ct)
+    {
+        var csiDriverType = objects.Type("storage.k8s.io", "CSIDriver");
+        var csiNodeType = objects.Type("storage.k8s.io", "CSINode");
+        foreach (var driver in drivers)
+        {
+            if (objects.TryGet(csiDriverType, null, driver.Name) is null)
+            {
+                await CreateQuietlyAsync(objects, csiDriverType, new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["name"] = driver.Name },
+                    ["spec"] = new JsonObject { ["attachRequired"] = false, ["podInfoOnMount"] = false, ["volumeLifecycleModes"] = new JsonArray("Persistent") },
+                }, ct);
+            }
+
+            var entry = new JsonObject { ["name"] = driver.Name, ["nodeID"] = driver.NodeId, ["topologyKeys"] = new JsonArray(driver.TopologyKey) };
+            if (objects.TryGet(csiNodeType, null, driver.NodeId) is null)
+            {
+                await CreateQuietlyAsync(objects, csiNodeType, new JsonObject { ["metadata"] = new JsonObject { ["name"] = driver.NodeId }, ["spec"] = new JsonObject { ["drivers"] = new JsonArray(entry) } }, ct);
+            }
+        }
+
+        var scType = objects.Type("storage.k8s.io", "StorageClass");
+        if (defaultClass && drivers.Count > 0 && objects.TryGet(scType, null, DefaultClassName) is null && Admission.StorageAdmission.DefaultClassName(objects) is null)
+        {
+            await CreateQuietlyAsync(objects, scType, new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = DefaultClassName,
+                    ["annotations"] = new JsonObject { [Admission.StorageAdmission.DefaultClassAnnotation] = "true" },
+                },
+                ["provisioner"] = drivers[0].Name,
+                ["reclaimPolicy"] = "Delete",
+                // Immediate until the scheduler exists to choose a node for WaitForFirstConsumer (issue 4).
+                ["volumeBindingMode"] = "Immediate",
+                ["allowVolumeExpansion"] = true,
+            }, ct);
+        }
+    }
+
+    /// <summary>The default class `kura up` installs for node-local volumes.</summary>
+    public const string DefaultClassName = "kura-local";
+
     private static async Task CreateQuietlyAsync(ObjectService objects, Model.Registry.ResourceType type, JsonObject obj, CancellationToken ct)
     {
         try

@@ -7,7 +7,7 @@ namespace Kura.ApiServer.Tests.Fixtures;
 /// An in-process API server on a free loopback port with its own data directory, and a
 /// kubeconfig for the real kubectl pointing at it. Shared by the tests of one class.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("kura-test-").FullName;
 
@@ -17,9 +17,13 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public string WorkDir => _root;
 
+    /// <summary>Options for the server; fixtures with drivers add them here.</summary>
+    protected virtual Task<ApiServerOptions> OptionsAsync() =>
+        Task.FromResult(new ApiServerOptions { DataDirectory = Path.Combine(_root, "server"), Port = 0 });
+
     public async Task InitializeAsync()
     {
-        Host = await ApiServerHost.StartAsync(new ApiServerOptions { DataDirectory = Path.Combine(_root, "server"), Port = 0 });
+        Host = await ApiServerHost.StartAsync(await OptionsAsync());
         var ca = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Host.Pki.CaPem));
         await File.WriteAllTextAsync(Kubeconfig, $"""
             apiVersion: v1
@@ -43,7 +47,7 @@ public sealed class ServerFixture : IAsyncLifetime
             """);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Host.DisposeAsync();
         try

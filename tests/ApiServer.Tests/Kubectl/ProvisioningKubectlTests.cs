@@ -1,0 +1,65 @@
+using Kura.ApiServer.Tests.Fixtures;
+
+namespace Kura.ApiServer.Tests.Kubectl;
+
+/// <summary>Dynamic provisioning through the real CSI interface, checked with the real kubectl.</summary>
+public sealed class ProvisioningKubectlTests(ProvisioningServerFixture server) : IClassFixture<ProvisioningServerFixture>
+{
+    private async Task<string> WaitForAsync(string[] args, Func<string, bool> done)
+    {
+        var last = "";
+        for (var i = 0; i < 150; i++)
+        {
+            last = (await server.KubectlAsync(args)).Stdout;
+            if (done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return last;
+    }
+
+    [Fact]
+    public async Task ClaimWithoutClass_GetsDefaultClassAndProvisionedVolume()
+    {
+        var sc = (await server.KubectlAsync("get", "sc")).Ok().Stdout;
+        Assert.Contains("kura-local (default)", sc, StringComparison.Ordinal);
+        Assert.Contains("local.csi.kura.io", sc, StringComparison.Ordinal);
+
+        // Seed 003: a claim that names no class.
+        const string claim = """
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: data}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 64Mi}}
+            """;
+        (await server.ApplyAsync(claim)).Ok();
+        var phase = await WaitForAsync(["get", "pvc", "data", "-o", "jsonpath={.status.phase}"], s => s == "Bound");
+        Assert.Equal("Bound", phase);
+        var row = TableText.Row((await server.KubectlAsync("get", "pvc", "data")).Ok().Stdout, "data");
+        Assert.StartsWith("pvc-", row["VOLUME"], StringComparison.Ordinal);
+        Assert.Equal("64Mi", row["CAPACITY"]);
+        Assert.Equal("kura-local", row["STORAGECLASS"]);
+
+        var pvName = row["VOLUME"];
+        var describe = (await server.KubectlAsync("describe", "pv", pvName)).Ok().Stdout;
+        Assert.Contains("Driver:            local.csi.kura.io", describe, StringComparison.Ordinal);
+        Assert.Contains("pv.kubernetes.io/provisioned-by: local.csi.kura.io", describe, StringComparison.Ordinal);
+        Assert.Contains("topology.local.csi.kura.io/node in [test-node]", describe, StringComparison.Ordinal);
+        var events = (await server.KubectlAsync("describe", "pvc", "data")).Ok().Stdout;
+        Assert.Contains("ProvisioningSucceeded", events, StringComparison.Ordinal);
+
+        Assert.Single(Directory.GetFiles(Path.Combine(server.DriverData, "volumes")));
+
+        // Reclaim policy Delete: deleting the claim deletes the volume and its PV.
+        (await server.KubectlAsync("delete", "pvc", "data")).Ok();
+        var gone = await WaitForAsync(["get", "pv", "-o", "name"], s => !s.Contains(pvName, StringComparison.Ordinal));
+        Assert.DoesNotContain(pvName, gone, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(server.DriverData, "volumes")));
+    }
+}
