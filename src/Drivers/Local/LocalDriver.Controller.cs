@@ -105,13 +105,11 @@ public sealed partial class LocalDriver
             file.SetLength(capacity);
         }
 
-        if (!block)
+        // New volumes are formatted when first staged (NodeStage), which keeps provisioning fast;
+        // copies carry their filesystem and only need to grow into a bigger image.
+        if (!block && sourceImage is not null && await HasFilesystemAsync(image))
         {
-            if (sourceImage is null)
-            {
-                await HostTools.RunAsync(fsType == "xfs" ? "mkfs.xfs" : "mkfs.ext4", fsType == "xfs" ? ["-q", image] : ["-F", "-q", image]);
-            }
-            else if (fsType == "ext4")
+            if (fsType == "ext4")
             {
                 // A copy made into a bigger volume grows its filesystem to the new size.
                 // Exit 1 means "errors corrected": normal for a copy of a mounted journal.

@@ -41,7 +41,11 @@ public sealed partial class LocalDriver
         var loop = await HostTools.RunAsync("losetup", "--find", "--show", _state.ImagePath(volume.Id));
         try
         {
-            if (!block && volume.FsType == "ext4" && await Ext4SmallerThanDeviceAsync(loop, volume.CapacityBytes))
+            if (!block && !await HasFilesystemAsync(loop))
+            {
+                await HostTools.RunAsync(volume.FsType == "xfs" ? "mkfs.xfs" : "mkfs.ext4", volume.FsType == "xfs" ? ["-q", loop] : ["-F", "-q", loop]);
+            }
+            else if (!block && volume.FsType == "ext4" && await Ext4SmallerThanDeviceAsync(loop, volume.CapacityBytes))
             {
                 // Offline expansion before mounting: what a pod restart finishes when the
                 // filesystem could not grow online (FileSystemResizePending in Kubernetes).
@@ -268,6 +272,10 @@ public sealed partial class LocalDriver
 
         return new NodeExpandVolumeResponse { CapacityBytes = volume.CapacityBytes };
     }
+
+    /// <summary>blkid probes the device; exit code 2 means no filesystem signature at all.</summary>
+    private static async Task<bool> HasFilesystemAsync(string device) =>
+        (await HostTools.RunAsync("blkid", [0, 2], "-p", "-o", "value", "-s", "TYPE", device)).Length > 0;
 
     /// <summary>True when an ext4 filesystem is smaller than its device (a grown image).</summary>
     private static async Task<bool> Ext4SmallerThanDeviceAsync(string device, long deviceBytes)
