@@ -111,6 +111,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             var client = new Grpc.GrpcClient(driver.Endpoint);
             host._disposables.Add(client);
             host.StartController(new CsiProvisioner(objects, driver.Name, client));
+            host.StartController(new CsiResizer(objects, driver.Name, client));
         }
 
         await app.StartAsync(ct);

@@ -54,12 +54,41 @@ public sealed class ProvisioningKubectlTests(ProvisioningServerFixture server) :
         var events = (await server.KubectlAsync("describe", "pvc", "data")).Ok().Stdout;
         Assert.Contains("ProvisioningSucceeded", events, StringComparison.Ordinal);
 
-        Assert.Single(Directory.GetFiles(Path.Combine(server.DriverData, "volumes")));
+        var handle = (await server.KubectlAsync("get", "pv", pvName, "-o", "jsonpath={.spec.csi.volumeHandle}")).Ok().Stdout;
+        var image = Path.Combine(server.DriverData, "volumes", handle + ".img");
+        Assert.True(File.Exists(image));
 
         // Reclaim policy Delete: deleting the claim deletes the volume and its PV.
         (await server.KubectlAsync("delete", "pvc", "data")).Ok();
         var gone = await WaitForAsync(["get", "pv", "-o", "name"], s => !s.Contains(pvName, StringComparison.Ordinal));
         Assert.DoesNotContain(pvName, gone, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(Path.Combine(server.DriverData, "volumes")));
+        Assert.False(File.Exists(image));
+    }
+
+    [Fact]
+    public async Task GrowingABoundClaim_ExpandsTheVolumeAndWaitsForTheNode()
+    {
+        const string claim = """
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: grows}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 64Mi}}
+            """;
+        (await server.ApplyAsync(claim)).Ok();
+        Assert.Equal("Bound", await WaitForAsync(["get", "pvc", "grows", "-o", "jsonpath={.status.phase}"], s => s == "Bound"));
+        var pv = (await server.KubectlAsync("get", "pvc", "grows", "-o", "jsonpath={.spec.volumeName}")).Ok().Stdout;
+        (await server.KubectlAsync("patch", "pvc", "grows", "-p", "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"128Mi\"}}}}")).Ok();
+        Assert.Equal("128Mi", await WaitForAsync(["get", "pv", pv, "-o", "jsonpath={.spec.capacity.storage}"], s => s == "128Mi"));
+        var condition = await WaitForAsync(["get", "pvc", "grows", "-o", "jsonpath={.status.conditions[0].type}"], s => s == "FileSystemResizePending");
+        Assert.Equal("FileSystemResizePending", condition);
+        var describe = (await server.KubectlAsync("describe", "pvc", "grows")).Ok().Stdout;
+        Assert.Contains("FileSystemResizeRequired", describe, StringComparison.Ordinal);
+
+        // Shrinking is refused with Kubernetes' message.
+        var shrink = await server.KubectlAsync("patch", "pvc", "grows", "-p", "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"32Mi\"}}}}");
+        Assert.Equal(1, shrink.ExitCode);
+        Assert.Contains("field can not be less than previous value", shrink.Stderr, StringComparison.Ordinal);
     }
 }
