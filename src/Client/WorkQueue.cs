@@ -7,7 +7,7 @@ namespace Kura.Client;
 /// de-duplicated while waiting, retried with exponential back-off after a failure, forgotten
 /// after a success.
 /// </summary>
-public sealed class WorkQueue(TimeProvider time)
+public sealed class WorkQueue(TimeProvider time, Action<string, Exception>? onError = null)
 {
     private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
@@ -53,10 +53,12 @@ public sealed class WorkQueue(TimeProvider time)
                 {
                     return;
                 }
-                catch (Exception)
+                catch (Exception e)
                 {
                     // Failures are retried later; the reconciler reads fresh state each time.
-                    _ = AddAfterAsync(key, NextDelay(key), ct);
+                    var delay = NextDelay(key);
+                    onError?.Invoke(key, e);
+                    _ = AddAfterAsync(key, delay, ct);
                 }
             }
         }

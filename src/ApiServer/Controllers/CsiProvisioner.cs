@@ -76,10 +76,23 @@ public sealed class CsiProvisioner(ObjectService objects, string driverName, Grp
         }
 
         await _events.RecordAsync(claim, "Normal", "Provisioning", $"External provisioner is provisioning volume for claim \"{ns}/{name}\"", ct);
+        var request = CreateRequest(pvName, claim, sc, selectedNode);
+        if ((claim["spec"]?["dataSourceRef"] as JsonObject ?? claim["spec"]?["dataSource"] as JsonObject) is { } dataSource)
+        {
+            var (source, error) = ContentSource(ns, dataSource, request.CapacityRange.RequiredBytes);
+            if (error is not null)
+            {
+                await _events.RecordAsync(claim, "Warning", "ProvisioningFailed", $"failed to provision volume with StorageClass \"{className}\": error getting handle for DataSource Type {dataSource["kind"]} by Name {dataSource["name"]}: {error}", ct);
+                throw new InvalidOperationException(error);
+            }
+
+            request.VolumeContentSource = source;
+        }
+
         CreateVolumeResponse created;
         try
         {
-            created = await csi.UnaryAsync(CsiServices.Controller, "CreateVolume", CreateRequest(pvName, claim, sc, selectedNode), CreateVolumeResponse.Parser, CsiTimeout, ct);
+            created = await csi.UnaryAsync(CsiServices.Controller, "CreateVolume", request, CreateVolumeResponse.Parser, CsiTimeout, ct);
         }
         catch (RpcException e)
         {
@@ -98,6 +111,41 @@ public sealed class CsiProvisioner(ObjectService objects, string driverName, Grp
         }
 
         await _events.RecordAsync(claim, "Normal", "ProvisioningSucceeded", $"Successfully provisioned volume {pvName}", ct);
+    }
+
+    /// <summary>A claim's data source as a CSI content source: a ready snapshot, or a bound claim to clone.</summary>
+    private (VolumeContentSource? Source, string? Error) ContentSource(string ns, JsonObject dataSource, long requestedBytes)
+    {
+        var kind = dataSource["kind"]?.GetValue<string>();
+        var group = dataSource["apiGroup"]?.GetValue<string>() ?? "";
+        var name = dataSource["name"]?.GetValue<string>() ?? "";
+        if (kind == "VolumeSnapshot" && group == CsiSnapshotter.Group)
+        {
+            var (handle, restoreBytes, error) = CsiSnapshotter.ResolveSource(objects, ns, name);
+            if (error is not null)
+            {
+                return (null, error);
+            }
+
+            return restoreBytes > requestedBytes
+                ? (null, $"requested volume size {requestedBytes} is less than the size {restoreBytes} for the source snapshot {name}")
+                : (new VolumeContentSource { Snapshot = new VolumeContentSource.Types.SnapshotSource { SnapshotId = handle } }, null);
+        }
+
+        if (kind == "PersistentVolumeClaim" && group.Length == 0)
+        {
+            var source = objects.TryGet(objects.Type("", "PersistentVolumeClaim"), ns, name)?.Object;
+            var pvName = source?["spec"]?["volumeName"]?.GetValue<string>();
+            var pv = pvName is null ? null : objects.TryGet(objects.Type("", "PersistentVolume"), null, pvName)?.Object;
+            if (source?["status"]?["phase"]?.GetValue<string>() != "Bound" || pv?["spec"]?["csi"]?["driver"]?.GetValue<string>() != driverName)
+            {
+                return (null, $"the source PVC {name} is not Bound to a volume of {driverName}");
+            }
+
+            return (new VolumeContentSource { Volume = new VolumeContentSource.Types.VolumeSource { VolumeId = pv["spec"]!["csi"]!["volumeHandle"]!.GetValue<string>() } }, null);
+        }
+
+        return (null, $"data source kind {kind} of group \"{group}\" is not supported");
     }
 
     /// <summary>CreateVolumeRequest as external-provisioner builds it from the claim and its class.</summary>

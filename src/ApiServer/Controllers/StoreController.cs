@@ -11,7 +11,8 @@ namespace Kura.ApiServer.Controllers;
 /// </summary>
 public abstract class StoreController(IObjectStore store, TimeProvider time)
 {
-    private readonly WorkQueue _queue = new(time);
+    private readonly WorkQueue _queue = new(time, (key, e) =>
+        Console.Error.WriteLine($"kura: {key.Split('/')[2]} retrying {key}: {e.GetType().Name}: {e.Message}"));
 
     protected IObjectStore Store => store;
 

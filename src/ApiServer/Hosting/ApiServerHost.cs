@@ -100,6 +100,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var crds = new CrdController(objects);
         crds.LoadAll();
         await Bootstrap.EnsureAsync(objects, ct);
+        crds.LoadAll();
         await Bootstrap.EnsureDriversAsync(objects, options.CsiDrivers, options.InstallDefaultStorageClass, ct);
         host.StartController(crds);
         host.StartController(new NamespaceController(objects));
@@ -112,6 +113,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             host._disposables.Add(client);
             host.StartController(new CsiProvisioner(objects, driver.Name, client));
             host.StartController(new CsiResizer(objects, driver.Name, client));
+            host.StartController(new CsiSnapshotter(objects, driver.Name, client));
         }
 
         await app.StartAsync(ct);

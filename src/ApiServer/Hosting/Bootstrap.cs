@@ -72,7 +72,27 @@ public static class Bootstrap
                 ["allowVolumeExpansion"] = true,
             }, ct);
         }
+
+        var vsClassType = objects.Type("snapshot.storage.k8s.io", "VolumeSnapshotClass");
+        if (defaultClass && drivers.Count > 0 && objects.TryGet(vsClassType, null, DefaultSnapshotClassName) is null)
+        {
+            await CreateQuietlyAsync(objects, vsClassType, new JsonObject
+            {
+                ["apiVersion"] = "snapshot.storage.k8s.io/v1",
+                ["kind"] = "VolumeSnapshotClass",
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = DefaultSnapshotClassName,
+                    ["annotations"] = new JsonObject { ["snapshot.storage.kubernetes.io/is-default-class"] = "true" },
+                },
+                ["driver"] = drivers[0].Name,
+                ["deletionPolicy"] = "Delete",
+            }, ct);
+        }
     }
+
+    /// <summary>The default snapshot class `kura up` installs for the local driver.</summary>
+    public const string DefaultSnapshotClassName = "kura-local-snapshots";
 
     /// <summary>The default class `kura up` installs for node-local volumes.</summary>
     public const string DefaultClassName = "kura-local";

@@ -134,7 +134,7 @@ public static class StructuralSchema
 
                 break;
             case JsonValue v when actual is "integer" or "number":
-                var n = v.GetValue<double>();
+                var n = double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture);
                 if (schema["minimum"] is JsonValue min && (schema["exclusiveMinimum"]?.GetValue<bool>() == true ? n <= min.GetValue<double>() : n < min.GetValue<double>()))
                 {
                     errors.Add(FieldError.Invalid(path, v, $"{path} in body should be greater than {(schema["exclusiveMinimum"]?.GetValue<bool>() == true ? "" : "or equal to ")}{min}"));
