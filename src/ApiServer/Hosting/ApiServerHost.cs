@@ -114,6 +114,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             host.StartController(new CsiProvisioner(objects, driver.Name, client));
             host.StartController(new CsiResizer(objects, driver.Name, client));
             host.StartController(new CsiSnapshotter(objects, driver.Name, client));
+            host.StartController(new CsiAttacher(objects, driver.Name, client));
         }
 
         await app.StartAsync(ct);

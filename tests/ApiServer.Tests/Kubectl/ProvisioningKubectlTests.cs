@@ -138,4 +138,24 @@ public sealed class ProvisioningKubectlTests(ProvisioningServerFixture server) :
         var contents = await WaitForAsync(["get", "vsc", "-o", "name"], s => !s.Contains("snapcontent", StringComparison.Ordinal));
         Assert.DoesNotContain("snapcontent", contents, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task VolumeAttachment_ForADriverWithoutPublish_IsMarkedAttached()
+    {
+        const string va = """
+            apiVersion: storage.k8s.io/v1
+            kind: VolumeAttachment
+            metadata: {name: csi-test-attachment}
+            spec:
+              attacher: local.csi.kura.io
+              nodeName: test-node
+              source: {persistentVolumeName: some-volume}
+            """;
+        (await server.ApplyAsync(va)).Ok();
+        Assert.Equal("true", await WaitForAsync(["get", "volumeattachment", "csi-test-attachment", "-o", "jsonpath={.status.attached}"], s => s == "true"));
+        var row = TableText.Row((await server.KubectlAsync("get", "volumeattachments")).Ok().Stdout, "csi-test-attachment");
+        Assert.Equal("true", row["ATTACHED"]);
+        Assert.Equal("[\"external-attacher/local-csi-kura-io\"]", (await server.KubectlAsync("get", "volumeattachment", "csi-test-attachment", "-o", "jsonpath={.metadata.finalizers}")).Ok().Stdout);
+        (await server.KubectlAsync("delete", "volumeattachment", "csi-test-attachment")).Ok();
+    }
 }
