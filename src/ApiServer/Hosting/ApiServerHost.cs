@@ -115,6 +115,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             host.StartController(new CsiResizer(objects, driver.Name, client));
             host.StartController(new CsiSnapshotter(objects, driver.Name, client));
             host.StartController(new CsiAttacher(objects, driver.Name, client));
+            host._controllers.Add(new CsiCapacityPublisher(objects, driver.Name, driver.NodeId, driver.TopologyKey, client).RunWithRefreshAsync(host._stopping.Token));
         }
 
         await app.StartAsync(ct);

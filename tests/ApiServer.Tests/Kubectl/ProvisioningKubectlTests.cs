@@ -158,4 +158,13 @@ public sealed class ProvisioningKubectlTests(ProvisioningServerFixture server) :
         Assert.Equal("[\"external-attacher/local-csi-kura-io\"]", (await server.KubectlAsync("get", "volumeattachment", "csi-test-attachment", "-o", "jsonpath={.metadata.finalizers}")).Ok().Stdout);
         (await server.KubectlAsync("delete", "volumeattachment", "csi-test-attachment")).Ok();
     }
+
+    [Fact]
+    public async Task StorageCapacity_IsPublishedForTheDefaultClass()
+    {
+        var capacity = await WaitForAsync(["get", "csistoragecapacities", "-n", "kube-system", "-o", "jsonpath={.items[0].storageClassName}"], s => s == "kura-local");
+        Assert.Equal("kura-local", capacity);
+        var table = (await server.KubectlAsync("get", "csistoragecapacities", "-n", "kube-system")).Ok().Stdout;
+        Assert.Contains("kura-local", table, StringComparison.Ordinal);
+    }
 }
