@@ -54,7 +54,7 @@ public sealed class CsiResizer(ObjectService objects, string driverName, GrpcCli
 
         await objects.GuaranteedUpdateAsync(pvcType, ns, name, c =>
         {
-            var annotations = Annotations(c);
+            var annotations = Model.Meta.Obj.EnsureObject(c, "metadata", "annotations");
             if (annotations[ResizerAnnotation]?.GetValue<string>() == driverName)
             {
                 return null;
@@ -132,16 +132,4 @@ public sealed class CsiResizer(ObjectService objects, string driverName, GrpcCli
             ((JsonObject)c["status"]!)["conditions"] = new JsonArray(condition);
             return c;
         }, "status", ct);
-
-    private static JsonObject Annotations(JsonObject obj)
-    {
-        var meta = (JsonObject)obj["metadata"]!;
-        if (meta["annotations"] is not JsonObject a)
-        {
-            a = [];
-            meta["annotations"] = a;
-        }
-
-        return a;
-    }
 }

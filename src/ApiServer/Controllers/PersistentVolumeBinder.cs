@@ -91,7 +91,7 @@ public sealed class PersistentVolumeBinder(ObjectService objects) : StoreControl
         {
             await objects.GuaranteedUpdateAsync(pvcType, ns, name, c =>
             {
-                var annotations = Annotations(c);
+                var annotations = Model.Meta.Obj.EnsureObject(c, "metadata", "annotations");
                 if (annotations[StorageNames.StorageProvisioner]?.GetValue<string>() == provisioner && annotations[StorageNames.BetaStorageProvisioner]?.GetValue<string>() == provisioner)
                 {
                     return null;
@@ -146,7 +146,7 @@ public sealed class PersistentVolumeBinder(ObjectService objects) : StoreControl
             ((JsonObject)v["spec"]!)["claimRef"] = claimRef.DeepClone();
             if (!alreadyOurs)
             {
-                Annotations(v)[StorageNames.BoundByController] = "yes";
+                Model.Meta.Obj.EnsureObject(v, "metadata", "annotations")[StorageNames.BoundByController] = "yes";
             }
 
             return v;
@@ -166,7 +166,7 @@ public sealed class PersistentVolumeBinder(ObjectService objects) : StoreControl
                 changed = true;
             }
 
-            var annotations = Annotations(c);
+            var annotations = Model.Meta.Obj.EnsureObject(c, "metadata", "annotations");
             if (chosenByController && annotations[StorageNames.BoundByController] is null)
             {
                 annotations[StorageNames.BoundByController] = "yes";
@@ -267,18 +267,6 @@ public sealed class PersistentVolumeBinder(ObjectService objects) : StoreControl
             o["status"] = status;
             return o;
         }, "status", ct);
-
-    private static JsonObject Annotations(JsonObject obj)
-    {
-        var meta = (JsonObject)obj["metadata"]!;
-        if (meta["annotations"] is not JsonObject a)
-        {
-            a = [];
-            meta["annotations"] = a;
-        }
-
-        return a;
-    }
 
     /// <summary>The store key of a claim (used by tests and other controllers).</summary>
     public static string ClaimKey(string ns, string name) => $"{ClaimPrefix}{ns}/{name}";

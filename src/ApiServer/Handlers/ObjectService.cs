@@ -126,17 +126,7 @@ public sealed partial class ObjectService
         return rev;
     }
 
-    private static JsonObject Meta(JsonObject obj)
-    {
-        if (obj["metadata"] is JsonObject m)
-        {
-            return m;
-        }
-
-        m = [];
-        obj["metadata"] = m;
-        return m;
-    }
+    private static JsonObject Meta(JsonObject obj) => Model.Meta.Obj.Metadata(obj);
 
     private static string? Str(JsonObject obj, string key) => obj[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

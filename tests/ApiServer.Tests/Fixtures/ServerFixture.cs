@@ -103,6 +103,24 @@ public class ServerFixture : IAsyncLifetime
         return new KubectlResult(p.ExitCode, await stdoutTask, await stderrTask);
     }
 
+    /// <summary>Runs kubectl until its output satisfies <paramref name="done"/> (controllers act asynchronously); returns the last output.</summary>
+    public async Task<string> WaitForOutputAsync(string[] args, Func<string, bool> done, int attempts = 150)
+    {
+        var last = "";
+        for (var i = 0; i < attempts; i++)
+        {
+            last = (await KubectlAsync(args)).Stdout;
+            if (done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return last;
+    }
+
     /// <summary>kubectl apply -f - with the given manifest.</summary>
     public Task<KubectlResult> ApplyAsync(string yaml, params string[] extra) => KubectlAsync(["apply", "-f", "-", .. extra], yaml);
 }

@@ -5,22 +5,7 @@ namespace Kura.ApiServer.Tests.Kubectl;
 /// <summary>Static binding with the real kubectl: the seeds' PV/PVC flows.</summary>
 public sealed class BindingKubectlTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private async Task<string> WaitForAsync(string[] getArgs, string expected)
-    {
-        var last = "";
-        for (var i = 0; i < 100; i++)
-        {
-            last = (await server.KubectlAsync(getArgs)).Stdout;
-            if (last == expected)
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return last;
-    }
+    private Task<string> WaitForAsync(string[] getArgs, string expected) => server.WaitForOutputAsync(getArgs, s => s == expected);
 
     [Fact]
     public async Task ThreeVolumesAnd35GiClaim_BindsThe50GiVolume()
@@ -118,12 +103,7 @@ public sealed class BindingKubectlTests(ServerFixture server) : IClassFixture<Se
               resources: {requests: {storage: 1Ti}}
             """;
         (await server.ApplyAsync(claim)).Ok();
-        var describe = "";
-        for (var i = 0; i < 50 && !describe.Contains("FailedBinding", StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(100);
-            describe = (await server.KubectlAsync("describe", "pvc", "lonely")).Ok().Stdout;
-        }
+        var describe = await server.WaitForOutputAsync(["describe", "pvc", "lonely"], s => s.Contains("FailedBinding", StringComparison.Ordinal));
 
         Assert.Contains("FailedBinding", describe, StringComparison.Ordinal);
         Assert.Contains("no persistent volumes available for this claim and no storage class is set", describe, StringComparison.Ordinal);
@@ -143,12 +123,7 @@ public sealed class BindingKubectlTests(ServerFixture server) : IClassFixture<Se
               resources: {requests: {storage: 1Gi}}
             """;
         (await server.ApplyAsync(claim)).Ok();
-        var events = "";
-        for (var i = 0; i < 50 && !events.Contains("ProvisioningFailed", StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(100);
-            events = (await server.KubectlAsync("get", "events", "--field-selector", "involvedObject.name=wants-gold", "-o", "jsonpath={.items[*].reason}")).Ok().Stdout;
-        }
+        var events = await server.WaitForOutputAsync(["get", "events", "--field-selector", "involvedObject.name=wants-gold", "-o", "jsonpath={.items[*].reason}"], s => s.Contains("ProvisioningFailed", StringComparison.Ordinal));
 
         Assert.Contains("ProvisioningFailed", events, StringComparison.Ordinal);
         const string sc = """

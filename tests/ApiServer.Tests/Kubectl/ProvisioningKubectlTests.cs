@@ -5,22 +5,7 @@ namespace Kura.ApiServer.Tests.Kubectl;
 /// <summary>Dynamic provisioning through the real CSI interface, checked with the real kubectl.</summary>
 public sealed class ProvisioningKubectlTests(ProvisioningServerFixture server) : IClassFixture<ProvisioningServerFixture>
 {
-    private async Task<string> WaitForAsync(string[] args, Func<string, bool> done)
-    {
-        var last = "";
-        for (var i = 0; i < 150; i++)
-        {
-            last = (await server.KubectlAsync(args)).Stdout;
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return last;
-    }
+    private Task<string> WaitForAsync(string[] args, Func<string, bool> done) => server.WaitForOutputAsync(args, done);
 
     [Fact]
     public async Task ClaimWithoutClass_GetsDefaultClassAndProvisionedVolume()
