@@ -36,6 +36,11 @@ public sealed class WorkQueue(TimeProvider time, Action<string, Exception>? onEr
         {
             await foreach (var key in _ready.Reader.ReadAllAsync(ct))
             {
+                if (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 lock (_queued)
                 {
                     _queued.Remove(key);
@@ -50,6 +55,10 @@ public sealed class WorkQueue(TimeProvider time, Action<string, Exception>? onEr
                     }
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception) when (ct.IsCancellationRequested)
                 {
                     return;
                 }

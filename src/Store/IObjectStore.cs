@@ -22,7 +22,7 @@ public interface IObjectStore : IAsyncDisposable
     /// <summary>All committed objects whose key starts with <paramref name="prefix"/>, ordered by key, and the revision they were read at.</summary>
     StoreList List(string prefix);
 
-    /// <summary>Creates <paramref name="key"/>; fails with <see cref="WriteStatus.AlreadyExists"/> if present.</summary>
+    /// <summary>Creates <paramref name="key"/> from a copy of <paramref name="obj"/>; fails with <see cref="WriteStatus.AlreadyExists"/> if present.</summary>
     Task<WriteResult> CreateAsync(string key, JsonObject obj, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -57,7 +57,10 @@ public enum WriteStatus
     Conflict,
 }
 
-/// <summary>Outcome of a write. Expected failures are values, not exceptions.</summary>
+/// <summary>
+/// Outcome of a write. Expected failures are values, not exceptions. The object is the store's
+/// own (shared with watchers): read it, never mutate it.
+/// </summary>
 /// <param name="Object">The stored object (with resourceVersion) on success; the current object on Conflict/AlreadyExists; the deleted object for a delete.</param>
 public sealed record WriteResult(WriteStatus Status, JsonObject? Object, long Revision)
 {

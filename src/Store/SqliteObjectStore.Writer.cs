@@ -53,13 +53,13 @@ public sealed partial class SqliteObjectStore
             switch (w.Kind)
             {
                 case WriteKind.Create when current is not null:
-                    w.Result = new WriteResult(WriteStatus.AlreadyExists, (JsonObject)current.Object.DeepClone(), current.Revision);
+                    w.Result = new WriteResult(WriteStatus.AlreadyExists, current.Object, current.Revision);
                     continue;
                 case WriteKind.Update or WriteKind.Delete when current is null:
                     w.Result = new WriteResult(WriteStatus.NotFound, null, 0);
                     continue;
                 case WriteKind.Update or WriteKind.Delete when w.Expected != 0 && w.Expected != current!.Revision:
-                    w.Result = new WriteResult(WriteStatus.Conflict, (JsonObject)current.Object.DeepClone(), current.Revision);
+                    w.Result = new WriteResult(WriteStatus.Conflict, current.Object, current.Revision);
                     continue;
             }
 
@@ -70,18 +70,17 @@ public sealed partial class SqliteObjectStore
                 Stamp(last, revision);
                 overlay[w.Key] = null;
                 w.Event = new WatchEvent(WatchEventType.Deleted, w.Key, last, revision, current.Object);
-                w.Result = new WriteResult(WriteStatus.Ok, (JsonObject)last.DeepClone(), revision);
+                w.Result = new WriteResult(WriteStatus.Ok, last, revision);
             }
             else
             {
-                Stamp(w.Object!, revision);
-                // Keep the stored form canonical: values parsed from JSON, whatever CLR types the
-                // writer used, so every reader sees the same node kinds (e.g. int vs long).
-                w.Json = w.Object!.ToJsonString();
-                var stored = (JsonObject)JsonNode.Parse(w.Json)!;
+                // The object is already canonical (see Canonical); only the revision is added here.
+                var stored = w.Object!;
+                Stamp(stored, revision);
+                w.Json = stored.ToJsonString();
                 overlay[w.Key] = new StoredObject(w.Key, stored, revision);
                 w.Event = new WatchEvent(w.Kind == WriteKind.Create ? WatchEventType.Added : WatchEventType.Modified, w.Key, stored, revision, current?.Object);
-                w.Result = new WriteResult(WriteStatus.Ok, (JsonObject)stored.DeepClone(), revision);
+                w.Result = new WriteResult(WriteStatus.Ok, stored, revision);
             }
 
             applied.Add(w);

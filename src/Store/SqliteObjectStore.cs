@@ -120,10 +120,16 @@ public sealed partial class SqliteObjectStore : IObjectStore
     }
 
     public Task<WriteResult> CreateAsync(string key, JsonObject obj, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new PendingWrite(WriteKind.Create, key, (JsonObject)obj.DeepClone(), 0));
+        EnqueueAsync(new PendingWrite(WriteKind.Create, key, Canonical(obj), 0));
 
     public Task<WriteResult> UpdateAsync(string key, JsonObject obj, long expectedRevision, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new PendingWrite(WriteKind.Update, key, (JsonObject)obj.DeepClone(), expectedRevision));
+        EnqueueAsync(new PendingWrite(WriteKind.Update, key, Canonical(obj), expectedRevision));
+
+    /// <summary>
+    /// The stored form: re-parsed from JSON, so every reader sees the same node kinds whatever CLR
+    /// types the writer used (int vs long). Done on the caller's thread, off the single writer.
+    /// </summary>
+    private static JsonObject Canonical(JsonObject obj) => (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
 
     public Task<WriteResult> DeleteAsync(string key, long expectedRevision, CancellationToken cancellationToken = default) =>
         EnqueueAsync(new PendingWrite(WriteKind.Delete, key, null, expectedRevision));
