@@ -3,108 +3,183 @@ using static Kura.Model.Printing.ColumnPrinter;
 
 namespace Kura.Model.Printing;
 
+/// <summary>
+/// Pods: printers.go printPod, including the STATUS reason rules (SchedulingGated, Init:x/y,
+/// Init:&lt;reason&gt;, container waiting/terminated reasons, Completed→Running/NotReady,
+/// Terminating, NodeLost→Unknown), sidecar (restartable init) containers and RESTARTS "n (age ago)".
+/// </summary>
 public static partial class BuiltInPrinters
 {
     private static ColumnPrinter Pod() => new(
         [
             Name(),
-            Text("Ready", "The aggregate readiness state of this pod for accepting traffic."),
-            Text("Status", "The aggregate status of the containers in this pod."),
-            Text("Restarts", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+            Text("Ready", "Ready containers out of all containers."),
+            Text("Status", "Summary of the pod's phase and container states."),
+            Text("Restarts", "Container restarts, and how long ago the last one was."),
             Age(),
-            Text("IP", "IP address allocated to the pod.", 1),
-            Text("Node", "Name of the node where the pod is running.", 1),
-            Text("Nominated Node", "Name of the node where the pod may be scheduled.", 1),
-            Text("Readiness Gates", "Pod readiness gates.", 1),
+            Text("IP", "Pod IP address.", 1),
+            Text("Node", "Node the pod is bound to.", 1),
+            Text("Nominated Node", "Node the scheduler nominated for preemption.", 1),
+            Text("Readiness Gates", "Readiness gates whose condition is True, out of all gates.", 1),
         ],
-        PodRow);
+        PodRow,
+        PodConditions);
 
-    /// <summary>printPod: the STATUS reason rules (init containers, waiting/terminated reasons, Terminating).</summary>
-    private static object?[] PodRow(JsonObject o, DateTimeOffset now)
+    private static object?[] PodRow(JsonObject pod, DateTimeOffset now)
     {
-        var statuses = (o["status"]?["containerStatuses"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
-        var initStatuses = (o["status"]?["initContainerStatuses"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
-        var total = (o["spec"]?["containers"] as JsonArray)?.Count ?? 0;
-        var ready = statuses.Count(s => Bool(s, "ready") == true);
-        long restarts = statuses.Sum(s => Int(s, "restartCount"));
-        DateTimeOffset? lastRestart = null;
-        var reason = Str(o, "status", "reason") ?? Str(o, "status", "phase") ?? "";
-
-        var initializing = false;
-        var initCount = (o["spec"]?["initContainers"] as JsonArray)?.Count ?? 0;
-        for (var i = 0; i < initStatuses.Count; i++)
+        var spec = pod["spec"];
+        var status = pod["status"];
+        var phase = S(status, "phase");
+        var reason = S(status, "reason") is { Length: > 0 } r ? r : phase;
+        if (Objects(status, "conditions").Any(c => S(c, "type") == "PodScheduled" && S(c, "reason") == "SchedulingGated"))
         {
-            var s = initStatuses[i];
-            restarts += Int(s, "restartCount");
-            if (Str(s, "state", "terminated", "reason") is not null && Int(s, "state", "terminated", "exitCode") == 0)
+            reason = "SchedulingGated";
+        }
+
+        var total = (long)Array(spec, "containers").Count;
+        long ready = 0;
+        long restarts = 0;
+        long sidecarRestarts = 0;
+        DateTimeOffset? lastRestart = null;
+        DateTimeOffset? lastSidecarRestart = null;
+
+        // Restartable init containers (restartPolicy: Always) are sidecars and count as containers.
+        var sidecars = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in Objects(spec, "initContainers"))
+        {
+            if (S(c, "restartPolicy") == "Always")
             {
+                sidecars.Add(S(c, "name"));
+                total++;
+            }
+        }
+
+        var initCount = Array(spec, "initContainers").Count;
+        var initializing = false;
+        var i = 0;
+        foreach (var c in Objects(status, "initContainerStatuses"))
+        {
+            var sidecar = sidecars.Contains(S(c, "name"));
+            restarts += Int(c, "restartCount");
+            lastRestart = Later(lastRestart, c);
+            if (sidecar)
+            {
+                sidecarRestarts += Int(c, "restartCount");
+                lastSidecarRestart = Later(lastSidecarRestart, c);
+            }
+
+            var terminated = c["state"]?["terminated"] as JsonObject;
+            var waitingReason = S(c, "state", "waiting", "reason");
+            if (terminated is not null && Int(terminated, "exitCode") == 0)
+            {
+                i++;
                 continue;
             }
 
-            if (s["state"]?["terminated"] is JsonObject t)
+            if (sidecar && Bool(c, "started") == true)
             {
-                reason = "Init:" + (Str(t, "reason") is { Length: > 0 } r ? r : Int(t, "signal") != 0 ? $"Signal:{Int(t, "signal")}" : $"ExitCode:{Int(t, "exitCode")}");
-            }
-            else if (Str(s, "state", "waiting", "reason") is { Length: > 0 } w && w != "PodInitializing")
-            {
-                reason = "Init:" + w;
-            }
-            else
-            {
-                reason = $"Init:{i}/{initCount}";
+                ready += Bool(c, "ready") == true ? 1 : 0;
+                i++;
+                continue;
             }
 
+            reason = terminated is not null ? "Init:" + TerminatedReason(terminated)
+                : c["state"]?["waiting"] is JsonObject && waitingReason.Length > 0 && waitingReason != "PodInitializing" ? "Init:" + waitingReason
+                : $"Init:{i}/{initCount}";
             initializing = true;
             break;
         }
 
-        if (!initializing)
+        if (!initializing || InitializedConditionTrue(status))
         {
+            restarts = sidecarRestarts;
+            lastRestart = lastSidecarRestart;
             var hasRunning = false;
-            foreach (var s in statuses.AsEnumerable().Reverse())
+            foreach (var c in Objects(status, "containerStatuses").Reverse())
             {
-                if (Str(s, "lastState", "terminated", "finishedAt") is { } finished && Meta.Obj.ParseTime(finished) is { } f && (lastRestart is null || f > lastRestart))
-                {
-                    lastRestart = f;
-                }
-
-                if (Str(s, "state", "waiting", "reason") is { Length: > 0 } waiting)
+                restarts += Int(c, "restartCount");
+                lastRestart = Later(lastRestart, c);
+                var terminated = c["state"]?["terminated"] as JsonObject;
+                if (S(c, "state", "waiting", "reason") is { Length: > 0 } waiting)
                 {
                     reason = waiting;
                 }
-                else if (s["state"]?["terminated"] is JsonObject t)
+                else if (terminated is not null)
                 {
-                    reason = Str(t, "reason") is { Length: > 0 } r ? r : Int(t, "signal") != 0 ? $"Signal:{Int(t, "signal")}" : $"ExitCode:{Int(t, "exitCode")}";
+                    reason = TerminatedReason(terminated);
                 }
-                else if (Bool(s, "ready") == true && s["state"]?["running"] is not null)
+                else if (Bool(c, "ready") == true && c["state"]?["running"] is JsonObject)
                 {
                     hasRunning = true;
+                    ready++;
                 }
             }
 
             if (reason == "Completed" && hasRunning)
             {
-                reason = "Running";
+                reason = Objects(status, "conditions").Any(c => S(c, "type") == "Ready" && S(c, "status") == "True") ? "Running" : "NotReady";
             }
         }
 
-        if (o["metadata"]?["deletionTimestamp"] is not null)
+        if (Has(pod, "metadata", "deletionTimestamp"))
         {
-            reason = Str(o, "status", "reason") == "NodeLost" ? "Unknown" : "Terminating";
+            if (S(status, "reason") == "NodeLost")
+            {
+                reason = "Unknown";
+            }
+            else if (phase is not ("Succeeded" or "Failed"))
+            {
+                reason = "Terminating";
+            }
         }
 
-        var restartText = restarts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (lastRestart is { } lr)
+        var restartText = Itoa(restarts);
+        if (restarts != 0 && lastRestart is { } last)
         {
-            restartText += $" ({HumanDuration.Format(now - lr)} ago)";
+            restartText = $"{restartText} ({HumanDuration.Since(last, now)} ago)";
         }
 
-        var gates = o["spec"]?["readinessGates"] is JsonArray g && g.Count > 0 ? $"0/{g.Count}" : "<none>";
+        var ip = S(status, "podIP") is { Length: > 0 } podIp ? podIp : Objects(status, "podIPs").Select(p => S(p, "ip")).FirstOrDefault() ?? "";
         return
         [
-            NameOf(o), $"{ready}/{total}", reason, restartText, AgeOf(o, now),
-            Str(o, "status", "podIP") ?? "<none>", Str(o, "spec", "nodeName") is { Length: > 0 } n ? n : "<none>",
-            Str(o, "status", "nominatedNodeName") is { Length: > 0 } nn ? nn : "<none>", gates,
+            NameOf(pod), $"{ready}/{total}", reason, restartText, AgeOf(pod, now),
+            OrNone(ip), OrNone(S(spec, "nodeName")), OrNone(S(status, "nominatedNodeName")), ReadinessGates(spec, status),
         ];
     }
+
+    /// <summary>Table row conditions printPod sets for finished pods.</summary>
+    private static JsonArray? PodConditions(JsonObject pod) => S(pod, "status", "phase") switch
+    {
+        "Succeeded" => [new JsonObject { ["type"] = "Completed", ["status"] = "True", ["reason"] = "Succeeded", ["message"] = "The pod has completed successfully." }],
+        "Failed" => [new JsonObject { ["type"] = "Completed", ["status"] = "True", ["reason"] = "Failed", ["message"] = "The pod failed." }],
+        _ => null,
+    };
+
+    private static string TerminatedReason(JsonObject terminated) =>
+        S(terminated, "reason") is { Length: > 0 } r ? r
+        : Int(terminated, "signal") != 0 ? $"Signal:{Int(terminated, "signal")}"
+        : $"ExitCode:{Int(terminated, "exitCode")}";
+
+    /// <summary>The later of a running maximum and a status's lastState.terminated.finishedAt.</summary>
+    private static DateTimeOffset? Later(DateTimeOffset? current, JsonObject containerStatus) =>
+        HumanDuration.ParseNonZero(Str(containerStatus, "lastState", "terminated", "finishedAt")) is { } finished && (current is null || current < finished) ? finished : current;
+
+    /// <summary>isPodInitializedConditionTrue: the first Initialized condition decides.</summary>
+    private static bool InitializedConditionTrue(JsonNode? status) =>
+        Objects(status, "conditions").FirstOrDefault(c => S(c, "type") == "Initialized") is { } c && S(c, "status") == "True";
+
+    private static string ReadinessGates(JsonNode? spec, JsonNode? status)
+    {
+        var gates = Objects(spec, "readinessGates").ToList();
+        if (gates.Count == 0)
+        {
+            return "<none>";
+        }
+
+        var conditions = Objects(status, "conditions").ToList();
+        var passing = gates.Count(g => conditions.FirstOrDefault(c => S(c, "type") == S(g, "conditionType")) is { } c && S(c, "status") == "True");
+        return $"{passing}/{gates.Count}";
+    }
+
+    private static string OrNone(string value) => value.Length == 0 ? "<none>" : value;
 }

@@ -1,90 +1,100 @@
 using System.Text.Json.Nodes;
+using Kura.Model.Meta;
 using static Kura.Model.Printing.ColumnPrinter;
 
 namespace Kura.Model.Printing;
 
 /// <summary>
-/// Server-side printers for the built-in kinds, with the column sets of
-/// kubernetes/pkg/printers/internalversion/printers.go (reference/kubernetes.md §2.12).
+/// Server-side printers for the built-in kinds: the column definitions (names, types, formats,
+/// priorities) and cells of kubernetes/pkg/printers/internalversion/printers.go, which the
+/// apiserver runs with Wide=true so rows always carry the priority-1 cells
+/// (reference/kubernetes.md §2.4, §2.12). Kinds printers.go does not know (Role, ClusterRole,
+/// LimitRange, and CustomResourceDefinition in apiextensions-apiserver) get the apiserver's
+/// default table convertor: NAME and CREATED AT.
 /// </summary>
 public static partial class BuiltInPrinters
 {
-    // Built on first use: the per-kind printers are static fields of the other partial files,
-    // whose initialization order relative to this file is not defined.
-    private static readonly Lazy<Dictionary<(string, string), ITablePrinter>> Printers = new(() => new()
+    // Built on first use: the per-kind factories live in the other partial files.
+    private static readonly Lazy<Dictionary<(string Group, string Kind), ITablePrinter>> Printers = new(() => new()
     {
-        [("", "Namespace")] = new ColumnPrinter(
-            [Name(), Text("Status", "The status of the namespace"), Age()],
-            (o, now) => [NameOf(o), Str(o, "status", "phase") ?? "", AgeOf(o, now)]),
+        [("", "Namespace")] = Namespace(),
+        [("", "Node")] = Node(),
         [("", "PersistentVolume")] = PersistentVolume(),
         [("", "PersistentVolumeClaim")] = PersistentVolumeClaim(),
-        [("storage.k8s.io", "StorageClass")] = StorageClass(),
-        [("", "ConfigMap")] = new ColumnPrinter(
-            [Name(), Integer("Data", "Number of data in configmap"), Age()],
-            (o, now) => [NameOf(o), (long)(Count(o["data"]) + Count(o["binaryData"])), AgeOf(o, now)]),
-        [("", "Secret")] = new ColumnPrinter(
-            [Name(), Text("Type", "The type of the secret"), Integer("Data", "Number of data in secret"), Age()],
-            (o, now) => [NameOf(o), Str(o, "type") ?? "", (long)Count(o["data"]), AgeOf(o, now)]),
-        [("", "ServiceAccount")] = new ColumnPrinter(
-            [Name(), Age()],
-            (o, now) => [NameOf(o), AgeOf(o, now)]),
-        [("", "Event")] = CoreEvent(),
         [("", "Pod")] = Pod(),
-        [("", "Node")] = Node(),
+        [("", "ConfigMap")] = ConfigMap(),
+        [("", "Secret")] = Secret(),
+        [("", "Event")] = CoreEvent(),
         [("", "Service")] = Service(),
+        [("", "ServiceAccount")] = ServiceAccount(),
+        [("", "Endpoints")] = Endpoints(),
+        [("", "ResourceQuota")] = ResourceQuota(),
+        [("", "LimitRange")] = CreatedAt(),
+        [("events.k8s.io", "Event")] = EventsEvent(),
+        [("storage.k8s.io", "StorageClass")] = StorageClass(),
+        [("storage.k8s.io", "CSIDriver")] = CsiDriver(),
+        [("storage.k8s.io", "CSINode")] = CsiNode(),
+        [("storage.k8s.io", "VolumeAttachment")] = VolumeAttachment(),
+        [("storage.k8s.io", "CSIStorageCapacity")] = CsiStorageCapacity(),
         [("apps", "Deployment")] = Deployment(),
         [("apps", "ReplicaSet")] = ReplicaSet(),
         [("apps", "StatefulSet")] = StatefulSet(),
         [("apps", "DaemonSet")] = DaemonSet(),
-        [("storage.k8s.io", "CSIDriver")] = CsiDriver(),
-        [("storage.k8s.io", "CSINode")] = new ColumnPrinter(
-            [Name(), Integer("Drivers", "Drivers indicates the number of CSI drivers registered on the node"), Age()],
-            (o, now) => [NameOf(o), (long)Count(o["spec"]?["drivers"]), AgeOf(o, now)]),
-        [("storage.k8s.io", "VolumeAttachment")] = new ColumnPrinter(
-            [Name(), Text("Attacher", "Attacher indicates the name of the volume driver that MUST handle this request."), Text("PV", "Name of the persistent volume to attach."), Text("Node", "The node that the volume should be attached to."), new("Attached", "boolean", "", "Attached indicates the volume is successfully attached."), Age()],
-            (o, now) => [NameOf(o), Str(o, "spec", "attacher") ?? "", Str(o, "spec", "source", "persistentVolumeName") ?? "", Str(o, "spec", "nodeName") ?? "", Bool(o, "status", "attached") ?? false, AgeOf(o, now)]),
-        [("storage.k8s.io", "CSIStorageCapacity")] = new ColumnPrinter(
-            [Name(), Text("StorageClassName", "StorageClassName of the CSIStorageCapacity"), Text("Capacity", "Capacity of the CSIStorageCapacity")],
-            (o, _) => [NameOf(o), Str(o, "storageClassName") ?? "", Str(o, "capacity") ?? ""]),
-        [("coordination.k8s.io", "Lease")] = new ColumnPrinter(
-            [Name(), Text("Holder", "The holder of the lease"), Age()],
-            (o, now) => [NameOf(o), Str(o, "spec", "holderIdentity") ?? "", AgeOf(o, now)]),
-        [("apiextensions.k8s.io", "CustomResourceDefinition")] = new ColumnPrinter(
-            [Name(), new("Created At", "date", "", "The time the CRD was created")],
-            (o, _) => [NameOf(o), Str(o, "metadata", "creationTimestamp") ?? ""]),
+        [("apps", "ControllerRevision")] = ControllerRevision(),
+        [("coordination.k8s.io", "Lease")] = Lease(),
+        [("rbac.authorization.k8s.io", "Role")] = CreatedAt(),
+        [("rbac.authorization.k8s.io", "RoleBinding")] = RoleBinding("roleBinding"),
+        [("rbac.authorization.k8s.io", "ClusterRole")] = CreatedAt(),
+        [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = RoleBinding("clusterRoleBinding"),
+        [("apiextensions.k8s.io", "CustomResourceDefinition")] = CreatedAt(),
     });
 
     /// <summary>The printer for a built-in kind; <see cref="DefaultPrinter"/> when there is no specific one.</summary>
     public static ITablePrinter For(string group, string kind) => Printers.Value.GetValueOrDefault((group, kind)) ?? DefaultPrinter.Instance;
 
-    private static int Count(JsonNode? node) => node switch
-    {
-        JsonObject o => o.Count,
-        JsonArray a => a.Count,
-        _ => 0,
-    };
+    /// <summary>
+    /// k8s.io/apiserver registry/rest/table.go (defaultTableConvertor): NAME and a "date" column
+    /// holding creationTimestamp in UTC RFC 3339 (Go's zero time when unset).
+    /// </summary>
+    private static ColumnPrinter CreatedAt() => new(
+        [Name(), new TableColumn("Created At", "date", "", "When the object was created.")],
+        (o, _) => [NameOf(o), Obj.Rfc3339(HumanDuration.ParseNonZero(Str(o, "metadata", "creationTimestamp")) ?? DateTimeOffset.MinValue)]);
 
-    private static string JoinStrings(JsonNode? node, string separator = ",") =>
-        node is JsonArray a ? string.Join(separator, a.Select(x => x?.GetValue<string>() ?? "")) : "";
-
-    /// <summary>Access modes as kubectl abbreviates them, in Kubernetes' fixed order.</summary>
+    /// <summary>helper.GetAccessModesAsString: abbreviations in a fixed order, duplicates dropped.</summary>
     internal static string AccessModes(JsonNode? modes)
     {
-        if (modes is not JsonArray a)
-        {
-            return "";
-        }
-
-        var set = a.Select(m => m?.GetValue<string>()).ToHashSet();
-        var parts = new List<string>();
-        foreach (var (mode, abbrev) in new[] { ("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP") })
+        var set = Array(modes).Select(Obj.AsString).ToHashSet(StringComparer.Ordinal);
+        var parts = new List<string>(4);
+        foreach (var (mode, abbreviation) in new[] { ("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP") })
         {
             if (set.Contains(mode))
             {
-                parts.Add(abbrev);
+                parts.Add(abbreviation);
             }
         }
 
         return string.Join(",", parts);
     }
+
+    /// <summary>labels.FormatLabels: "k=v" pairs sorted by key, "&lt;none&gt;" when empty.</summary>
+    internal static string FormatLabels(JsonNode? map)
+    {
+        var pairs = Obj.StringMap(map).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}").ToList();
+        return pairs.Count == 0 ? "<none>" : string.Join(",", pairs);
+    }
+
+    /// <summary>layoutContainerCells: container names and images, comma-joined in spec order.</summary>
+    internal static (string Names, string Images) LayoutContainers(JsonNode? podSpec)
+    {
+        var containers = Objects(podSpec, "containers").ToList();
+        return (string.Join(",", containers.Select(c => S(c, "name"))), string.Join(",", containers.Select(c => S(c, "image"))));
+    }
+
+    /// <summary>A count of map entries or array items (len() of a Go map or slice).</summary>
+    internal static long Count(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Count,
+        JsonArray a => a.Count,
+        _ => 0,
+    };
 }

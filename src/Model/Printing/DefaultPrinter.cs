@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Kura.Model.Printing;
 
-/// <summary>NAME and AGE only: what Kubernetes prints for kinds without their own columns.</summary>
+/// <summary>NAME and AGE only: the fallback for kinds without their own columns.</summary>
 public sealed class DefaultPrinter : ITablePrinter
 {
     public static readonly DefaultPrinter Instance = new();

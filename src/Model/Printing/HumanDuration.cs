@@ -3,12 +3,17 @@ using Kura.Model.Meta;
 
 namespace Kura.Model.Printing;
 
-/// <summary>apimachinery's duration.HumanDuration: the AGE column's "5m4s", "3h5m", "400d".</summary>
+/// <summary>
+/// apimachinery's duration.HumanDuration (k8s.io/apimachinery/pkg/util/duration) and printers.go's
+/// translateTimestampSince: the AGE column's "5m4s", "3h5m", "400d".
+/// </summary>
 public static class HumanDuration
 {
     public static string Format(TimeSpan d)
     {
         static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+        // Go truncates toward zero; up to a second in the future is clock skew and reads "0s".
         var seconds = (long)d.TotalSeconds;
         if (seconds < -1)
         {
@@ -69,7 +74,13 @@ public static class HumanDuration
         return I(hours / 24 / 365) + "y";
     }
 
-    /// <summary>translateTimestampSince: "&lt;unknown&gt;" for a missing time.</summary>
-    public static string Since(string? timestamp, DateTimeOffset now) =>
-        Obj.ParseTime(timestamp) is { } t ? Format(now - t) : "<unknown>";
+    /// <summary>translateTimestampSince: "&lt;unknown&gt;" for a missing (zero) time.</summary>
+    public static string Since(string? timestamp, DateTimeOffset now) => Since(ParseNonZero(timestamp), now);
+
+    /// <summary>translateTimestampSince for a parsed time; null is Go's zero time.</summary>
+    public static string Since(DateTimeOffset? time, DateTimeOffset now) => time is { } t ? Format(now - t) : "<unknown>";
+
+    /// <summary>A metav1.Time, or null when absent, malformed or Go's zero time (0001-01-01T00:00:00Z).</summary>
+    public static DateTimeOffset? ParseNonZero(string? timestamp) =>
+        Obj.ParseTime(timestamp) is { } t && t.UtcTicks != DateTimeOffset.MinValue.UtcTicks ? t : null;
 }
