@@ -6,7 +6,9 @@ export DEBIAN_FRONTEND=noninteractive
 need=()
 # Packages the control plane, drivers and tests use. dotnet and kubectl come from their vendors'
 # repositories, which must already be configured; Debian packages come from Debian.
-for pkg in ca-certificates util-linux e2fsprogs xfsprogs mount sqlite3; do
+# runc runs pods; busybox-static builds the test images; docker-registry and skopeo serve and push
+# them for the image pull tests.
+for pkg in ca-certificates util-linux e2fsprogs xfsprogs mount sqlite3 runc busybox-static docker-registry skopeo; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

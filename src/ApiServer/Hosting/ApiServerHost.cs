@@ -107,6 +107,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         host.StartController(new GarbageCollector(objects));
         host.StartController(new ProtectionController(objects));
         host.StartController(new PersistentVolumeBinder(objects));
+        foreach (var controller in Controllers.Workloads.WorkloadControllers.Create(objects).Concat(Controllers.Scheduling.SchedulingControllers.Create(objects, options)))
+        {
+            host.StartController(controller);
+        }
+
         foreach (var driver in options.CsiDrivers)
         {
             var client = new Grpc.GrpcClient(driver.Endpoint);

@@ -22,6 +22,14 @@ public sealed record ApiServerOptions
 
     /// <summary>Install a default StorageClass for the first driver (what `kura up` does, like k3s and kind).</summary>
     public bool InstallDefaultStorageClass { get; init; }
+
+    /// <summary>How long a node may stay silent (no Lease renewal) before it is marked NotReady/Unknown
+    /// (kube-controller-manager --node-monitor-grace-period, 40 s by default).</summary>
+    public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>The tolerationSeconds the DefaultTolerationSeconds admission plugin gives pods for the
+    /// not-ready and unreachable taints (300 s in Kubernetes; `kura up` may choose a shorter one).</summary>
+    public long DefaultTolerationSeconds { get; init; } = 300;
 }
 
 /// <summary>A CSI driver reachable by the control plane, and the node it serves.</summary>
