@@ -8,7 +8,9 @@ need=()
 # repositories, which must already be configured; Debian packages come from Debian.
 # runc runs pods; busybox-static builds the test images; docker-registry and skopeo serve and push
 # them for the image pull tests.
-for pkg in ca-certificates util-linux e2fsprogs xfsprogs mount sqlite3 runc busybox-static docker-registry skopeo; do
+# nbdkit, libnbd-bin (nbdinfo, nbdfuse), qemu-utils and fio are the NBD peers and test clients.
+for pkg in ca-certificates util-linux e2fsprogs xfsprogs mount sqlite3 runc busybox-static docker-registry skopeo \
+           nbdkit libnbd-bin qemu-utils fio; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

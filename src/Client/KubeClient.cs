@@ -70,11 +70,18 @@ public sealed class KubeClient : IDisposable
         SendAsync(HttpMethod.Patch, resource.ItemPath(ns, name, subresource), patch, contentType, ct);
 
     /// <summary>Deletes; false when it was already gone.</summary>
-    public async Task<bool> DeleteAsync(ResourceRef resource, string? ns, string name, string propagation = "Background", CancellationToken ct = default)
+    public Task<bool> DeleteAsync(ResourceRef resource, string? ns, string name, string propagation = "Background", CancellationToken ct = default) =>
+        DeleteAsync(resource, ns, name, new JsonObject { ["propagationPolicy"] = propagation }, ct);
+
+    /// <summary>
+    /// Deletes with explicit DeleteOptions, e.g. the kubelet's final `gracePeriodSeconds: 0` with a
+    /// uid precondition (so a new pod of the same name is never removed); false when already gone.
+    /// </summary>
+    public async Task<bool> DeleteAsync(ResourceRef resource, string? ns, string name, JsonObject deleteOptions, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(resource.ItemPath(ns, name), UriKind.Relative))
         {
-            Content = new StringContent($"{{\"propagationPolicy\":\"{propagation}\"}}", Encoding.UTF8, "application/json"),
+            Content = new StringContent(deleteOptions.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         using var response = await _http.SendAsync(request, ct);
         if (response.StatusCode == HttpStatusCode.NotFound)

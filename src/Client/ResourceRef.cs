@@ -10,6 +10,7 @@ public sealed record ResourceRef(string Group, string Version, string Plural, bo
     public static readonly ResourceRef Events = new("", "v1", "events", true);
     public static readonly ResourceRef Nodes = new("", "v1", "nodes", false);
     public static readonly ResourceRef ConfigMaps = new("", "v1", "configmaps", true);
+    public static readonly ResourceRef Secrets = new("", "v1", "secrets", true);
     public static readonly ResourceRef StorageClasses = new("storage.k8s.io", "v1", "storageclasses", false);
     public static readonly ResourceRef CsiDrivers = new("storage.k8s.io", "v1", "csidrivers", false);
     public static readonly ResourceRef CsiNodes = new("storage.k8s.io", "v1", "csinodes", false);

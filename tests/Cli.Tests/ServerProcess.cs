@@ -9,11 +9,15 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    public ServerProcess(string home)
+    public ServerProcess(string home, params string[] extraArgs)
     {
         Home = home;
         Port = FreePort();
+        ExtraArgs = extraArgs;
     }
+
+    /// <summary>More `kura serve` arguments, e.g. `--nodes 3`.</summary>
+    public IReadOnlyList<string> ExtraArgs { get; }
 
     public string Home { get; }
 
@@ -28,7 +32,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task StartAsync()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { KuraDll, "serve", "--home", Home, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { KuraDll, "serve", "--home", Home, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(ExtraArgs))
         {
             psi.ArgumentList.Add(a);
         }

@@ -16,7 +16,7 @@ namespace Kura.ApiServer.Controllers;
 /// CreateVolume and a pre-bound PV named after the claim's uid; Released volumes with the Delete
 /// policy are deleted through DeleteVolume, then their PV goes.
 /// </summary>
-public sealed class CsiProvisioner(ObjectService objects, string driverName, GrpcClient csi) : StoreController(objects.Store, objects.Time)
+public sealed class CsiProvisioner(ObjectService objects, string driverName, GrpcClient csi, DriverInstance? instance = null) : StoreController(objects.Store, objects.Time)
 {
     public const string ProvisionerFinalizer = "external-provisioner.volume.kubernetes.io/finalizer";
     private const string ClaimPrefix = "/core/persistentvolumeclaims/";
@@ -54,7 +54,7 @@ public sealed class CsiProvisioner(ObjectService objects, string driverName, Grp
 
         var waitForConsumer = sc["volumeBindingMode"]?.GetValue<string>() == "WaitForFirstConsumer";
         var selectedNode = annotations?[StorageNames.SelectedNode]?.GetValue<string>();
-        if (waitForConsumer && string.IsNullOrEmpty(selectedNode))
+        if ((waitForConsumer && string.IsNullOrEmpty(selectedNode)) || !(instance ?? DriverInstance.Single).ServesSelectedNode(selectedNode))
         {
             return;
         }
@@ -285,7 +285,8 @@ public sealed class CsiProvisioner(ObjectService objects, string driverName, Grp
         var pv = Store.Get(key)?.Object;
         if (pv is null || pv["metadata"]?["annotations"]?[StorageNames.ProvisionedBy]?.GetValue<string>() != driverName
             || pv["spec"]?["persistentVolumeReclaimPolicy"]?.GetValue<string>() != "Delete"
-            || pv["status"]?["phase"]?.GetValue<string>() is not ("Released" or "Failed"))
+            || pv["status"]?["phase"]?.GetValue<string>() is not ("Released" or "Failed")
+            || !(instance ?? DriverInstance.Single).Holds(pv))
         {
             return;
         }

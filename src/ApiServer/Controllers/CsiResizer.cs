@@ -13,7 +13,7 @@ namespace Kura.ApiServer.Controllers;
 /// ControllerExpandVolume, the PV takes the new size, and the claim either reports it at once or
 /// waits with FileSystemResizePending until its filesystem grows on a node.
 /// </summary>
-public sealed class CsiResizer(ObjectService objects, string driverName, GrpcClient csi) : StoreController(objects.Store, objects.Time)
+public sealed class CsiResizer(ObjectService objects, string driverName, GrpcClient csi, DriverInstance? instance = null) : StoreController(objects.Store, objects.Time)
 {
     public const string ResizerAnnotation = "volume.kubernetes.io/storage-resizer";
     private readonly EventRecorder _events = new(objects, "external-resizer " + driverName);
@@ -38,7 +38,7 @@ public sealed class CsiResizer(ObjectService objects, string driverName, GrpcCli
         var pvcType = objects.Type("", "PersistentVolumeClaim");
         var pvName = claim["spec"]?["volumeName"]?.GetValue<string>() ?? "";
         var pv = objects.TryGet(pvType, null, pvName)?.Object;
-        if (pv?["spec"]?["csi"]?["driver"]?.GetValue<string>() != driverName)
+        if (pv?["spec"]?["csi"]?["driver"]?.GetValue<string>() != driverName || !(instance ?? DriverInstance.Single).Holds(pv))
         {
             return;
         }

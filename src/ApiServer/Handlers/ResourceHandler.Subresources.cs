@@ -40,9 +40,15 @@ public sealed partial class ResourceHandler
                 }, ct: ct) ?? throw ApiException.NotFound(type, name);
                 await HttpIo.WriteJsonAsync(context, 200, updated);
                 return;
+            case "log" when type.Group.Length == 0 && type.Kind == "Pod" && Streams is not null:
+                await Streams.LogAsync(context, ns!, name);
+                return;
+            case "exec" when type.Group.Length == 0 && type.Kind == "Pod" && Streams is not null:
+                await Streams.ExecAsync(context, ns!, name);
+                return;
             case "log" or "exec" or "attach" or "portforward" when type.Kind == "Pod":
                 objects.Get(type, ns, name);
-                throw ApiException.BadRequest($"pod {name} has no node agent serving {info.Subresource} yet");
+                throw ApiException.BadRequest($"pods/{info.Subresource} is not supported by Kura yet");
             default:
                 throw new ApiException(404, "NotFound", "the server could not find the requested resource");
         }

@@ -15,6 +15,9 @@ namespace Kura.ApiServer.Handlers;
 /// </summary>
 public sealed partial class ResourceHandler(ObjectService objects)
 {
+    /// <summary>Relays pods/log and pods/exec to node agents (null: no nodes to relay to).</summary>
+    public Streaming.PodStreamProxy? Streams { get; init; }
+
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
         var type = objects.Catalog.Snapshot.Find(info.Group, info.Version, info.Resource)

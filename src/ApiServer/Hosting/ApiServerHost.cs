@@ -77,15 +77,19 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = HttpIo.MaxBodyBytes + 1024;
-            k.Listen(IPAddress.Parse(options.BindAddress), options.Port, l =>
+            foreach (var address in (string[])[options.BindAddress, .. options.AdditionalListenAddresses])
             {
-                l.Protocols = HttpProtocols.Http1AndHttp2;
-                l.UseHttps(pki.ServingCertificate);
-            });
+                k.Listen(IPAddress.Parse(address), options.Port, l =>
+                {
+                    l.Protocols = HttpProtocols.Http1AndHttp2;
+                    l.UseHttps(pki.ServingCertificate);
+                });
+            }
         });
         var app = builder.Build();
         var host = new ApiServerHost(app, store, objects, pki, token);
-        var router = new ApiRouter(objects, new ResourceHandler(objects), () => host._ready);
+        var router = new ApiRouter(objects, new ResourceHandler(objects) { Streams = new Streaming.PodStreamProxy(objects, token) }, () => host._ready);
+        app.UseWebSockets();
         app.Run(async context =>
         {
             if (!ApiRouter.IsPublic(context.Request.Path) && !auth.IsAuthorized(context.Request.Headers.Authorization))
@@ -116,10 +120,20 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             var client = new Grpc.GrpcClient(driver.Endpoint);
             host._disposables.Add(client);
-            host.StartController(new CsiProvisioner(objects, driver.Name, client));
-            host.StartController(new CsiResizer(objects, driver.Name, client));
-            host.StartController(new CsiSnapshotter(objects, driver.Name, client));
-            host.StartController(new CsiAttacher(objects, driver.Name, client));
+
+            // A driver running on several nodes: each node's instance serves its own volumes.
+            var several = options.CsiDrivers.Count(d => d.Name == driver.Name) > 1;
+            var primary = options.CsiDrivers.First(d => d.Name == driver.Name) == driver;
+            var instance = several ? new DriverInstance(driver.NodeId, driver.TopologyKey, primary) : DriverInstance.Single;
+            host.StartController(new CsiProvisioner(objects, driver.Name, client, instance));
+            host.StartController(new CsiResizer(objects, driver.Name, client, instance));
+            if (primary)
+            {
+                // Snapshots and attachments go through the first instance only for now (see docs/status.md).
+                host.StartController(new CsiSnapshotter(objects, driver.Name, client));
+                host.StartController(new CsiAttacher(objects, driver.Name, client));
+            }
+
             host._controllers.Add(new CsiCapacityPublisher(objects, driver.Name, driver.NodeId, driver.TopologyKey, client).RunWithRefreshAsync(host._stopping.Token));
         }
 

@@ -12,6 +12,9 @@ public sealed record ApiServerOptions
     /// <summary>TCP port; 0 picks a free one (tests).</summary>
     public int Port { get; init; } = 6443;
 
+    /// <summary>More addresses to listen on with the same port (e.g. the bridge the nodes' namespaces reach).</summary>
+    public IReadOnlyList<string> AdditionalListenAddresses { get; init; } = [];
+
     /// <summary>Extra names or addresses for the serving certificate.</summary>
     public IReadOnlyList<string> ExtraSans { get; init; } = [];
 

@@ -37,12 +37,54 @@ public static class DownCommand
             File.Delete(home.PidFile);
         }
 
+        // The nodes' network namespaces and bridge go with the cluster.
+        NodeNetwork.For(home.Root).TearDown(home.LoadSettings()?.Nodes ?? 16);
+
         if (purge && Directory.Exists(home.Root))
         {
+            // Volumes may still be mounted under the nodes' directories: detach them first so the
+            // delete never walks into a mount, then free the loop devices of deleted volume images.
+            await ReleaseMountsAsync(home.Root);
             Directory.Delete(home.Root, recursive: true);
             Console.Error.WriteLine($"kura: deleted {home.Root}");
         }
 
         return 0;
+    }
+
+    private static async Task ReleaseMountsAsync(string root)
+    {
+        var prefix = Path.GetFullPath(root).TrimEnd('/') + "/";
+        var mounts = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).Where(f => f.Length > 4)
+            .Select(f => f[4].Replace("\\040", " ", StringComparison.Ordinal)).Where(m => m.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderByDescending(m => m.Length).ToList();
+        foreach (var mount in mounts)
+        {
+            await RunAsync("umount", "-l", mount);
+        }
+
+        var loops = await RunAsync("losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE");
+        foreach (var line in loops.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (fields.Length == 2 && fields[1].StartsWith(prefix, StringComparison.Ordinal))
+            {
+                await RunAsync("losetup", "--detach", fields[0]);
+            }
+        }
+    }
+
+    private static async Task<string> RunAsync(string exe, params string[] args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return output;
     }
 }

@@ -1,28 +1,52 @@
 using Kura.ApiServer.Hosting;
 using Kura.Cli.Local;
+using Kura.Node.Agent;
 
 namespace Kura.Cli.Commands;
 
-/// <summary>`kura serve`: runs the control plane in the foreground (what `kura up` starts in the background).</summary>
+/// <summary>
+/// `kura serve`: runs the control plane in the foreground (what `kura up` starts in the background)
+/// and supervises one agent process per embedded node, each with its own node-local CSI driver.
+/// </summary>
 public static class ServeCommand
 {
-    public static async Task<int> RunAsync(KuraHome home, string bind, int port, CancellationToken ct)
+    public static async Task<int> RunAsync(KuraHome home, string bind, int port, int nodeCount, TimeSpan nodeGrace, int tolerationSeconds, CancellationToken ct)
     {
         Directory.CreateDirectory(home.Root);
-        // The embedded node-local driver, on its own CSI socket, as the control plane will reach it.
-        var nodeId = Environment.MachineName.ToLowerInvariant();
-        var socket = Path.Combine(home.ServerData, "csi", "local.csi.kura.io.sock");
-        await using var driver = await Drivers.Local.LocalDriverHost.StartAsync("unix://" + socket, nodeId, Path.Combine(home.ServerData, "local-volumes"), ct);
+        var nodes = KuraHome.NodeNames(nodeCount);
+        var network = NodeNetwork.For(home.Root);
+        try
+        {
+            network.Setup(nodes.Count);
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"kura: cannot give the nodes their own network namespaces ({e.Message}); using loopback addresses");
+            network = NodeNetwork.Loopback(home.Root);
+        }
+
+        var drivers = nodes.Select(n => new CsiDriverEndpoint(
+            Drivers.Local.LocalDriver.DriverName,
+            "unix://" + new NodePaths(home.NodeRoot(n)).CsiSocket(Drivers.Local.LocalDriver.DriverName),
+            n,
+            Drivers.Local.LocalDriver.TopologyKey)).ToList();
         await using var host = await ApiServerHost.StartAsync(new ApiServerOptions
         {
             DataDirectory = home.ServerData,
             BindAddress = bind,
             Port = port,
-            CsiDrivers = [new CsiDriverEndpoint(Drivers.Local.LocalDriver.DriverName, "unix://" + socket, nodeId, Drivers.Local.LocalDriver.TopologyKey)],
+            CsiDrivers = drivers,
             InstallDefaultStorageClass = true,
+            ExtraSans = [network.GatewayAddress, .. nodes.Select((_, i) => network.NodeAddress(i))],
+            AdditionalListenAddresses = network.Isolated && bind is not ("0.0.0.0" or "::") ? [network.GatewayAddress] : [],
+            NodeMonitorGracePeriod = nodeGrace,
+            DefaultTolerationSeconds = tolerationSeconds,
         }, ct);
+        var serverUrl = network.Isolated ? $"https://{network.GatewayAddress}:{new Uri(host.Url).Port}" : host.Url;
+        await using var supervisor = new NodeSupervisor(home, serverUrl, nodes, network);
+        supervisor.Start();
         await File.WriteAllTextAsync(home.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
-        await Console.Error.WriteLineAsync($"kura: API server listening on {host.Url}");
+        await Console.Error.WriteLineAsync($"kura: API server listening on {host.Url}; nodes: {string.Join(", ", nodes)}");
         try
         {
             await Task.Delay(Timeout.Infinite, ct);
@@ -32,6 +56,8 @@ public static class ServeCommand
         }
 
         await Console.Error.WriteLineAsync("kura: shutting down");
+        await supervisor.DisposeAsync();
+        network.TearDown(nodes.Count);
         if (File.Exists(home.PidFile) && File.ReadAllText(home.PidFile).Trim() == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             File.Delete(home.PidFile);

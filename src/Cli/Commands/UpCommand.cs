@@ -13,14 +13,20 @@ public static class UpCommand
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> RunAsync(KuraHome home, string? bind, int? port, string? kubeconfig, CancellationToken ct)
+    public static async Task<int> RunAsync(KuraHome home, string? bind, int? port, string? kubeconfig, int? nodes, CancellationToken ct)
     {
         var previous = home.LoadSettings();
-        var settings = new ServerSettings(bind ?? previous?.Bind ?? "127.0.0.1", port ?? previous?.Port ?? 6443, previous?.Nodes ?? 1);
-        var running = home.RunningPid();
-        if (running is not null && previous is not null && (settings.Bind != previous.Bind || settings.Port != previous.Port))
+        var settings = new ServerSettings(bind ?? previous?.Bind ?? "127.0.0.1", port ?? previous?.Port ?? 6443, nodes ?? previous?.Nodes ?? 1);
+        if (settings.Nodes is < 1 or > 16)
         {
-            Console.Error.WriteLine($"kura: already running (pid {running}) on {previous.Url}; run `kura down` first to change its address");
+            Console.Error.WriteLine("kura: --nodes must be between 1 and 16");
+            return 1;
+        }
+
+        var running = home.RunningPid();
+        if (running is not null && previous is not null && (settings.Bind != previous.Bind || settings.Port != previous.Port || settings.Nodes != previous.Nodes))
+        {
+            Console.Error.WriteLine($"kura: already running (pid {running}) on {previous.Url} with {previous.Nodes} node(s); run `kura down` first to change that");
             return 1;
         }
 
@@ -60,7 +66,7 @@ public static class UpCommand
     {
         Directory.CreateDirectory(home.Root);
         var (exe, prefix) = SelfInvocation();
-        var args = new List<string>(prefix) { "serve", "--home", home.Root, "--bind", settings.Bind, "--port", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var args = new List<string>(prefix) { "serve", "--home", home.Root, "--bind", settings.Bind, "--port", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--nodes", settings.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var psi = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,

@@ -23,6 +23,20 @@ public sealed class KuraHome(string root)
 
     public string TokenFile => Path.Combine(ServerData, "token");
 
+    /// <summary>Each embedded node's own directory (pods, logs, runc state, its CSI driver).</summary>
+    public string NodeRoot(string node) => Path.Combine(Root, "nodes", node);
+
+    /// <summary>The image store the embedded nodes share (`kura image load` writes here).</summary>
+    public string ImagesRoot => Path.Combine(Root, "images");
+
+    /// <summary>The embedded nodes' names: kura-node-1 … kura-node-N.</summary>
+    public static IReadOnlyList<string> NodeNames(int count) =>
+        [.. Enumerable.Range(1, Math.Max(1, count)).Select(i => $"kura-node-{i}")];
+
+    /// <summary>kura-node-3 → 2 (its position among the nodes), or null for another name.</summary>
+    public static int? NodeIndex(string node) =>
+        node.StartsWith("kura-node-", StringComparison.Ordinal) && int.TryParse(node["kura-node-".Length..], System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n - 1 : null;
+
     public static KuraHome FromEnvironment(string? overrideDir = null)
     {
         var dir = overrideDir ?? Environment.GetEnvironmentVariable("KURA_HOME");
