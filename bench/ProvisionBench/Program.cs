@@ -18,6 +18,7 @@ try
         Port = 0,
         CsiDrivers = [new CsiDriverEndpoint(LocalDriver.DriverName, "unix://" + socket, "bench-node", LocalDriver.TopologyKey)],
         InstallDefaultStorageClass = true,
+        DefaultClassBindingMode = "Immediate",
     });
     var pvcType = host.Objects.Type("", "PersistentVolumeClaim");
     var bound = new ConcurrentDictionary<string, long>();

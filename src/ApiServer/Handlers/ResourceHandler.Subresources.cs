@@ -63,24 +63,7 @@ public sealed partial class ResourceHandler
             throw ApiException.Invalid("", "Binding", name, [Model.Validation.FieldError.Required("target.name")]);
         }
 
-        await objects.GuaranteedUpdateAsync(type, ns, name, pod =>
-        {
-            var spec = pod["spec"] as JsonObject ?? [];
-            var existing = spec["nodeName"]?.GetValue<string>();
-            if (!string.IsNullOrEmpty(existing))
-            {
-                throw ApiException.Conflict(type, name, $"pod {name} is already assigned to node \"{existing}\"");
-            }
-
-            if (pod["metadata"]?["deletionTimestamp"] is not null)
-            {
-                throw ApiException.Conflict(type, name, $"pod {name} is being deleted, cannot be assigned to a host");
-            }
-
-            spec["nodeName"] = node;
-            pod["spec"] = spec;
-            return pod;
-        }, ct: ct);
+        await PodBinder.BindAsync(objects, ns!, name, node, ct);
     }
 
     /// <summary>The scale subresource as autoscaling/v1 Scale, read from and written to the parent's paths.</summary>

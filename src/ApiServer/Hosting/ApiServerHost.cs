@@ -58,7 +58,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         Directory.CreateDirectory(options.DataDirectory);
         var store = await SqliteObjectStore.OpenAsync(Path.Combine(options.DataDirectory, "kura.db"), new StoreOptions(), ct);
         var catalog = new ResourceCatalog(BuiltInKinds.Create(), BuiltInSchemas.Load());
-        var objects = new ObjectService(store, catalog, options.Time, [new NamespaceLifecycle(), new StorageAdmission()]);
+        var objects = new ObjectService(store, catalog, options.Time, [new NamespaceLifecycle(), new StorageAdmission(), new DefaultTolerationSeconds(options.DefaultTolerationSeconds)]);
 
         var hosts = new List<string> { "127.0.0.1", "localhost", "::1" };
         if (options.BindAddress is not ("0.0.0.0" or "::") && !hosts.Contains(options.BindAddress))
@@ -105,7 +105,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         crds.LoadAll();
         await Bootstrap.EnsureAsync(objects, ct);
         crds.LoadAll();
-        await Bootstrap.EnsureDriversAsync(objects, options.CsiDrivers, options.InstallDefaultStorageClass, ct);
+        await Bootstrap.EnsureDriversAsync(objects, options.CsiDrivers, options.InstallDefaultStorageClass, options.DefaultClassBindingMode, ct);
         host.StartController(crds);
         host.StartController(new NamespaceController(objects));
         host.StartController(new GarbageCollector(objects));

@@ -26,6 +26,10 @@ public sealed record ApiServerOptions
     /// <summary>Install a default StorageClass for the first driver (what `kura up` does, like k3s and kind).</summary>
     public bool InstallDefaultStorageClass { get; init; }
 
+    /// <summary>The default class's volumeBindingMode: WaitForFirstConsumer (nodes run pods), or
+    /// Immediate for a control plane without nodes.</summary>
+    public string DefaultClassBindingMode { get; init; } = "WaitForFirstConsumer";
+
     /// <summary>How long a node may stay silent (no Lease renewal) before it is marked NotReady/Unknown
     /// (kube-controller-manager --node-monitor-grace-period, 40 s by default).</summary>
     public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(40);

@@ -33,7 +33,7 @@ public static class Bootstrap
     }
 
     /// <summary>CSIDriver and CSINode objects for the embedded drivers, and the default StorageClass.</summary>
-    public static async Task EnsureDriversAsync(ObjectService objects, IReadOnlyList<CsiDriverEndpoint> drivers, bool defaultClass, CancellationToken ct)
+    public static async Task EnsureDriversAsync(ObjectService objects, IReadOnlyList<CsiDriverEndpoint> drivers, bool defaultClass, string bindingMode, CancellationToken ct)
     {
         var csiDriverType = objects.Type("storage.k8s.io", "CSIDriver");
         var csiNodeType = objects.Type("storage.k8s.io", "CSINode");
@@ -67,8 +67,9 @@ public static class Bootstrap
                 },
                 ["provisioner"] = drivers[0].Name,
                 ["reclaimPolicy"] = "Delete",
-                // Immediate until the scheduler exists to choose a node for WaitForFirstConsumer (issue 4).
-                ["volumeBindingMode"] = "Immediate",
+                // Node-local volumes: provision where the first pod is scheduled (as local-path and
+                // OpenEBS LocalPV do), so the pod and its data land on the same node.
+                ["volumeBindingMode"] = bindingMode,
                 ["allowVolumeExpansion"] = true,
             }, ct);
         }

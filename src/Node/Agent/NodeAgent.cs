@@ -26,6 +26,7 @@ public sealed class NodeAgent : IAsyncDisposable, IContainerDirectory
     private readonly List<Task> _loops = [];
     private NodeContext? _context;
     private int _streamingPort;
+    private bool _disposed;
 
     public NodeAgent(NodeAgentOptions options, KubeClient api)
     {
@@ -299,6 +300,12 @@ public sealed class NodeAgent : IAsyncDisposable, IContainerDirectory
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stopping.CancelAsync();
         List<Task> runs;
         lock (_workers)

@@ -1,7 +1,7 @@
 namespace Kura.Node.Agent;
 
 /// <summary>Removes what a pod left on the node when the node was down as it went: mounts first, then files.</summary>
-internal static class OrphanCleanup
+public static class OrphanCleanup
 {
     public static void Remove(string podDirectory)
     {

@@ -20,6 +20,7 @@ public sealed class ProvisioningServerFixture : ServerFixture
         {
             CsiDrivers = [new CsiDriverEndpoint(LocalDriver.DriverName, "unix://" + socket, "test-node", LocalDriver.TopologyKey)],
             InstallDefaultStorageClass = true,
+            DefaultClassBindingMode = "Immediate",
         };
     }
 

@@ -52,7 +52,11 @@ public class NodeClusterFixture : ServerFixture, IAsyncLifetime
     {
         if (_agent is not null)
         {
+            // Pods go the way users' pods go (containers stopped, volumes unpublished and
+            // unstaged), so no mount or loop device outlives the test.
+            await KubectlAsync("delete", "pods", "--all", "--all-namespaces", "--wait=true", "--timeout=60s");
             await _agent.DisposeAsync();
+            OrphanCleanup.Remove(NodeRoot);
         }
 
         _client?.Dispose();

@@ -15,7 +15,6 @@ public sealed class PodLifecycleTests(NodeClusterFixture cluster) : IClassFixtur
           name: {{name}}
           namespace: {{ns}}
         spec:
-          nodeName: {{NodeClusterFixture.NodeName}}
           terminationGracePeriodSeconds: 1
           containers:
           - name: app
@@ -79,6 +78,49 @@ public sealed class PodLifecycleTests(NodeClusterFixture cluster) : IClassFixtur
         await RecreateAsync("seed-local", "local-app", yaml);
         var second = await RunningOutputAsync("seed-local", "local-app");
         Assert.Equal(first.Trim(), second.Trim());
+    }
+
+    [Fact]
+    public async Task ScheduledPodWithANewClaim_IsProvisionedOnItsNodeAndRuns()
+    {
+        (await cluster.KubectlAsync("create", "namespace", "seed-wffc")).Ok();
+        (await cluster.ApplyAsync("""
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata:
+              name: data
+              namespace: seed-wffc
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources:
+                requests:
+                  storage: 32Mi
+            """)).Ok();
+        Assert.Equal("Pending", (await cluster.KubectlAsync("-n", "seed-wffc", "get", "pvc", "data", "-o", "jsonpath={.status.phase}")).Ok().Stdout);
+        (await cluster.ApplyAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: app
+              namespace: seed-wffc
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: app
+                image: busybox
+                imagePullPolicy: IfNotPresent
+                command: [sh, -c, "echo hello > /data/out.txt; cat /data/out.txt; sleep 3600"]
+                volumeMounts:
+                - {name: data, mountPath: /data}
+              volumes:
+              - name: data
+                persistentVolumeClaim: {claimName: data}
+            """)).Ok();
+        Assert.Equal("hello\n", await RunningOutputAsync("seed-wffc", "app"));
+        var wide = (await cluster.KubectlAsync("-n", "seed-wffc", "get", "pod", "app", "-o", "wide")).Ok().Stdout;
+        Assert.Contains(NodeClusterFixture.NodeName, wide, StringComparison.Ordinal);
+        var claim = (await cluster.KubectlAsync("-n", "seed-wffc", "get", "pvc", "data", "-o", "jsonpath={.status.phase} {.metadata.annotations.volume\\.kubernetes\\.io/selected-node}")).Ok().Stdout;
+        Assert.Equal($"Bound {NodeClusterFixture.NodeName}", claim);
     }
 
     [Fact]
