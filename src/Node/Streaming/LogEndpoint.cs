@@ -5,7 +5,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace Kura.Node.Streaming;
 
-/// <summary>`GET /containerLogs/{ns}/{pod}/{container}`: a container's log, followed if asked.</summary>
+/// <summary>
+/// `GET /containerLogs/{ns}/{pod}/{container}`: a container's log, followed if asked (the kubelet
+/// server's getContainerLogs). Errors are plain text with the kubelet's texts: 404 for a container
+/// this node does not run, 400 for one without the requested log (validateContainerLogStatus).
+/// </summary>
 internal static class LogEndpoint
 {
     private static readonly TimeSpan FollowPoll = TimeSpan.FromMilliseconds(100);
@@ -14,27 +18,44 @@ internal static class LogEndpoint
     {
         var query = context.Request.Query;
         var previous = Bool(query["previous"]);
-        var options = new LogOptions(
-            Bool(query["follow"]) && !previous,
-            Bool(query["timestamps"]),
-            Long(query["tailLines"]),
-            Long(query["sinceSeconds"]) is long since ? DateTimeOffset.UtcNow.AddSeconds(-since) : DateTimeOffset.TryParse(query["sinceTime"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null,
-            Long(query["limitBytes"]));
+        DateTimeOffset? since = null;
+        if (Long(query["sinceSeconds"]) is long seconds)
+        {
+            since = DateTimeOffset.UtcNow.AddSeconds(-seconds);
+        }
+        else if (DateTimeOffset.TryParse(query["sinceTime"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sinceTime))
+        {
+            since = sinceTime;
+        }
+
+        var tail = Long(query["tailLines"]);
+        var options = new LogOptions(Bool(query["follow"]), Bool(query["timestamps"]), tail is < 0 ? null : tail, since, Long(query["limitBytes"]) is long limit and > 0 ? limit : null);
         var handle = containers.Find(ns, pod, container);
         if (handle is null)
         {
-            await FailAsync(context, 404, $"container \"{container}\" in pod \"{pod}\" is not available");
+            await FailAsync(context, 404, $"container \"{container}\" not found in pod \"{pod}\"");
             return;
         }
 
-        var number = previous ? handle.RestartCount - 1 : handle.RestartCount;
-        var file = Path.Combine(handle.LogDirectory, $"{number}.log");
-        if (!File.Exists(file))
+        string? file;
+        if (previous)
         {
-            await FailAsync(context, 400, previous
-                ? $"previous terminated container \"{container}\" in pod \"{pod}\" not found"
-                : $"container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating");
-            return;
+            file = handle.RestartCount > 0 ? LogFile(handle, handle.RestartCount - 1) : null;
+            if (file is null)
+            {
+                await FailAsync(context, 400, $"previous terminated container \"{container}\" in pod \"{pod}\" not found");
+                return;
+            }
+        }
+        else
+        {
+            // The current instance; while a restarted container waits (back-off) the last one's.
+            file = LogFile(handle, handle.RestartCount) ?? (handle.RestartCount > 0 ? LogFile(handle, handle.RestartCount - 1) : null);
+            if (file is null)
+            {
+                await FailAsync(context, 400, $"container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating");
+                return;
+            }
         }
 
         context.Response.StatusCode = 200;
@@ -47,15 +68,26 @@ internal static class LogEndpoint
         var lines = CriLogReader.Parse(pending, out var consumed);
         pending = pending[consumed..];
         budget = await WriteAsync(context, CriLogReader.Select(lines, options), budget, ct);
-        while (options.Follow && budget > 0 && !ct.IsCancellationRequested)
+
+        // Following: only the running instance, until it stops (or restarts) or the client goes.
+        var follow = options.Follow && !previous && handle.Running && file == LogFile(handle, handle.RestartCount);
+        var last = false;
+        while (follow && budget > 0 && !ct.IsCancellationRequested)
         {
             var more = await reader.ReadToEndAsync(ct);
             if (more.Length == 0)
             {
+                if (last)
+                {
+                    break;
+                }
+
                 var current = containers.Find(ns, pod, container);
                 if (current is null || !current.Running || current.RestartCount != handle.RestartCount)
                 {
-                    break;
+                    // One more read for what was written just before it stopped.
+                    last = true;
+                    continue;
                 }
 
                 try
@@ -73,8 +105,14 @@ internal static class LogEndpoint
             pending += more;
             lines = CriLogReader.Parse(pending, out consumed);
             pending = pending[consumed..];
-            budget = await WriteAsync(context, lines.Select(l => CriLogReader.Format(l, options with { Since = null })), budget, ct);
+            budget = await WriteAsync(context, lines.Where(l => options.Since is not { } s || l.Time >= s).Select(l => CriLogReader.Format(l, options)), budget, ct);
         }
+    }
+
+    private static string? LogFile(ContainerHandle handle, int number)
+    {
+        var path = Path.Combine(handle.LogDirectory, number.ToString(CultureInfo.InvariantCulture) + ".log");
+        return File.Exists(path) ? path : null;
     }
 
     private static async Task<long> WriteAsync(HttpContext context, IEnumerable<string> lines, long budget, CancellationToken ct)
@@ -98,11 +136,11 @@ internal static class LogEndpoint
     private static async Task FailAsync(HttpContext context, int code, string message)
     {
         context.Response.StatusCode = code;
-        context.Response.ContentType = "text/plain";
+        context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(message);
     }
 
-    private static bool Bool(string? value) => value is "true" or "1" or "True";
+    private static bool Bool(string? value) => value is "true" or "1" or "True" or "TRUE" or "t" or "T";
 
     private static long? Long(string? value) => long.TryParse(value, CultureInfo.InvariantCulture, out var n) ? n : null;
 }

@@ -60,13 +60,30 @@ public sealed class NodeStreamingServer : IAsyncDisposable
             }
 
             var (ns, pod, container) = (Uri.UnescapeDataString(parts[1]), Uri.UnescapeDataString(parts[2]), Uri.UnescapeDataString(parts[3]));
-            if (parts[0] == "containerLogs")
+            try
             {
-                await LogEndpoint.ServeAsync(context, containers, ns, pod, container);
+                if (parts[0] == "containerLogs")
+                {
+                    await LogEndpoint.ServeAsync(context, containers, ns, pod, container);
+                }
+                else
+                {
+                    await ExecEndpoint.ServeAsync(context, containers, ns, pod, container);
+                }
             }
-            else
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
-                await ExecEndpoint.ServeAsync(context, containers, ns, pod, container);
+                // The client went away.
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug, not a client error: say so rather than resetting the connection silently.
+                await Console.Error.WriteLineAsync($"kura node: streaming error on {context.Request.Path}: {e}");
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.StatusCode = 500;
+                    await context.Response.WriteAsync(e.Message);
+                }
             }
         });
         await app.StartAsync(ct);
