@@ -41,6 +41,7 @@ static async Task PodLatencyAsync(string root)
     await agent.StartAsync(CancellationToken.None);
 
     var latencies = new List<double>();
+    var phases = new List<(double Bound, double Scheduled)>();
     for (var i = 0; i < 21; i++)
     {
         var claim = new JsonObject
@@ -68,8 +69,17 @@ static async Task PodLatencyAsync(string root)
         var start = Stopwatch.GetTimestamp();
         await api.CreateAsync(ResourceRef.PersistentVolumeClaims, "default", claim);
         await api.CreateAsync(ResourceRef.Pods, "default", pod);
-        while ((await api.GetAsync(ResourceRef.Pods, "default", $"bench-{i}"))?["status"]?["phase"]?.GetValue<string>() != "Running")
+        double? bound = null, scheduled = null;
+        while (true)
         {
+            var current = await api.GetAsync(ResourceRef.Pods, "default", $"bench-{i}");
+            scheduled ??= current?["spec"]?["nodeName"] is not null ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : null;
+            bound ??= (await api.GetAsync(ResourceRef.PersistentVolumeClaims, "default", $"data-{i}"))?["status"]?["phase"]?.GetValue<string>() == "Bound" ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : null;
+            if (current?["status"]?["phase"]?.GetValue<string>() == "Running")
+            {
+                break;
+            }
+
             await Task.Delay(5);
         }
 
@@ -77,9 +87,11 @@ static async Task PodLatencyAsync(string root)
         if (i > 0)
         {
             latencies.Add(elapsed); // the first pod warms the JIT and the image cache
+            phases.Add((bound ?? 0, scheduled ?? 0));
         }
     }
 
+    Console.WriteLine($"  phases (mean): claim Bound at {phases.Average(p => p.Bound):0} ms, pod scheduled at {phases.Average(p => p.Scheduled):0} ms, Running at {latencies.Average():0} ms");
     latencies.Sort();
     Console.WriteLine($"pod with a local claim, apply → Running ({latencies.Count} pods): p50 {latencies[latencies.Count / 2],6:0} ms   max {latencies[^1],6:0} ms   (target p50 < 1000 ms)");
     for (var i = 0; i < 21; i++)

@@ -66,12 +66,13 @@ public static class Program
         var server = new Option<string>("--server") { Description = "The API server's URL", Required = true };
         var zone = new Option<string?>("--zone") { Description = "topology.kubernetes.io/zone for this node" };
         var parent = new Option<int?>("--parent-pid") { Description = "Stop when this process ends (set by `kura serve`)" };
-        var agent = new Command("agent", "Run one node agent in the foreground (started by `kura serve` for each node)") { node, address, server, zone, parent };
+        var lease = new Option<int>("--lease-duration-seconds") { Description = "The node Lease's duration; renewed every quarter of it (kubelet: 40)", DefaultValueFactory = _ => 40 };
+        var agent = new Command("agent", "Run one node agent in the foreground (started by `kura serve` for each node)") { node, address, server, zone, parent, lease };
         agent.SetAction((r, ct) =>
         {
             var h = KuraHome.FromEnvironment(r.GetValue(home));
             var name = r.GetValue(node)!;
-            return AgentCommand.RunAsync(name, h.NodeRoot(name), h.ImagesRoot, r.GetValue(address)!, r.GetValue(server)!, h.CaFile, h.TokenFile, r.GetValue(zone), r.GetValue(parent), ct);
+            return AgentCommand.RunAsync(name, h.NodeRoot(name), h.ImagesRoot, r.GetValue(address)!, r.GetValue(server)!, h.CaFile, h.TokenFile, r.GetValue(zone), r.GetValue(parent), r.GetValue(lease), ct);
         });
         return agent;
     }

@@ -98,6 +98,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process?.Dispose();
+
+        // The nodes' agents follow their parent down; their network namespaces are removed here.
+        Local.NodeNetwork.For(Home).TearDown(16);
     }
 
     private static int FreePort()

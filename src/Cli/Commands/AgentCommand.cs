@@ -7,7 +7,7 @@ namespace Kura.Cli.Commands;
 /// <summary>`kura agent`: runs one node agent in the foreground (what `kura serve` starts per node).</summary>
 public static class AgentCommand
 {
-    public static async Task<int> RunAsync(string node, string root, string imagesRoot, string address, string server, string caFile, string tokenFile, string? zone, int? parentPid, CancellationToken ct)
+    public static async Task<int> RunAsync(string node, string root, string imagesRoot, string address, string server, string caFile, string tokenFile, string? zone, int? parentPid, int leaseSeconds, CancellationToken ct)
     {
         // An agent started by `kura serve` goes down with it (even when serve is killed -9), as a
         // node does when its machine goes: otherwise its containers would outlive the cluster.
@@ -18,6 +18,12 @@ public static class AgentCommand
         }
 
         ct = orphaned.Token;
+        // On a first start the control plane creates its CA and token while the nodes boot.
+        for (var i = 0; i < 600 && !(File.Exists(caFile) && File.Exists(tokenFile)); i++)
+        {
+            await Task.Delay(100, ct);
+        }
+
         var token = File.ReadAllText(tokenFile).Trim();
         var config = new ClientConfig(new Uri(server), File.ReadAllText(caFile), token);
         using var api = new KubeClient(config, $"kubelet/{NodeStatus.KubeletVersion} (linux) kura");
@@ -29,6 +35,11 @@ public static class AgentCommand
             Address = address,
             StreamingToken = token,
             Zone = zone,
+
+            // The kubelet renews at a quarter of the lease (10 s of 40 s): a node must never look
+            // dead between two renewals, whatever grace period the control plane uses.
+            LeaseDurationSeconds = leaseSeconds,
+            LeaseRenewInterval = TimeSpan.FromSeconds(Math.Max(1, leaseSeconds / 4.0)),
         };
         var agent = new NodeAgent(options, api);
         Directory.CreateDirectory(root);

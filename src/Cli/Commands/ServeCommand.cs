@@ -30,6 +30,11 @@ public static class ServeCommand
             "unix://" + new NodePaths(home.NodeRoot(n)).CsiSocket(Drivers.Local.LocalDriver.DriverName),
             n,
             Drivers.Local.LocalDriver.TopologyKey)).ToList();
+        // Nodes boot while the control plane starts (they register once it answers): the agents'
+        // own start-up overlaps the server's instead of following it.
+        var urlHost = network.Isolated ? network.GatewayAddress : bind is "0.0.0.0" or "::" ? "127.0.0.1" : bind;
+        await using var supervisor = new NodeSupervisor(home, $"https://{urlHost}:{port}", nodes, network, nodeGrace);
+        supervisor.Start();
         await using var host = await ApiServerHost.StartAsync(new ApiServerOptions
         {
             DataDirectory = home.ServerData,
@@ -42,9 +47,6 @@ public static class ServeCommand
             NodeMonitorGracePeriod = nodeGrace,
             DefaultTolerationSeconds = tolerationSeconds,
         }, ct);
-        var serverUrl = network.Isolated ? $"https://{network.GatewayAddress}:{new Uri(host.Url).Port}" : host.Url;
-        await using var supervisor = new NodeSupervisor(home, serverUrl, nodes, network);
-        supervisor.Start();
         await File.WriteAllTextAsync(home.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         await Console.Error.WriteLineAsync($"kura: API server listening on {host.Url}; nodes: {string.Join(", ", nodes)}");
         try

@@ -54,11 +54,48 @@ public static class UpCommand
             return 1;
         }
 
+        var ready = await WaitNodesReadyAsync(home, settings, ct);
+        if (ready < settings.Nodes)
+        {
+            Console.Error.WriteLine($"kura: only {ready} of {settings.Nodes} node(s) became Ready within {ReadyTimeout.TotalSeconds:0}s; see {Path.Combine(home.Root, "nodes", "<node>", "agent.log")}");
+        }
+
         var path = kubeconfig ?? Kubeconfig.DefaultPath();
         Kubeconfig.Merge(path, settings.Url, File.ReadAllText(home.CaFile), File.ReadAllText(home.TokenFile).Trim());
-        Console.Error.WriteLine($"kura: ready in {stopwatch.Elapsed.TotalSeconds:0.00}s; kubectl context \"{Kubeconfig.ContextName}\" is current in {path}");
+        Console.Error.WriteLine($"kura: ready in {stopwatch.Elapsed.TotalSeconds:0.00}s with {ready} node(s); kubectl context \"{Kubeconfig.ContextName}\" is current in {path}");
         Console.WriteLine($"Kura is up at {settings.Url}");
         return 0;
+    }
+
+    /// <summary>Waits until the nodes report Ready (a cluster whose nodes are up can run pods at once); returns how many are.</summary>
+    private static async Task<int> WaitNodesReadyAsync(KuraHome home, ServerSettings settings, CancellationToken ct)
+    {
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(home.CaFile));
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && ChainsTo(cert, ca) };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(home.TokenFile).Trim());
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        var ready = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var list = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync(new Uri(settings.Url + "/api/v1/nodes"), ct));
+                ready = (list?["items"] as System.Text.Json.Nodes.JsonArray)?.Count(n => (n?["status"]?["conditions"] as System.Text.Json.Nodes.JsonArray)?
+                    .Any(c => c?["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True") == true) ?? 0;
+                if (ready >= settings.Nodes)
+                {
+                    return ready;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+            }
+
+            await Task.Delay(50, ct);
+        }
+
+        return ready;
     }
 
     /// <summary>Re-runs this same program as `kura serve` in a new session, output to the log file.</summary>

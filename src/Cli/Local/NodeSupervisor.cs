@@ -9,7 +9,7 @@ namespace Kura.Cli.Local;
 /// own log; an agent that dies is restarted unless its node was stopped on purpose
 /// (`kura node stop` leaves a marker), which is how node failures are simulated.
 /// </summary>
-public sealed class NodeSupervisor(KuraHome home, string serverUrl, IReadOnlyList<string> nodes, NodeNetwork network) : IAsyncDisposable
+public sealed class NodeSupervisor(KuraHome home, string serverUrl, IReadOnlyList<string> nodes, NodeNetwork network, TimeSpan nodeGrace) : IAsyncDisposable
 {
     private readonly Dictionary<string, Process> _agents = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -61,15 +61,17 @@ public sealed class NodeSupervisor(KuraHome home, string serverUrl, IReadOnlyLis
         psi.ArgumentList.Add(Path.Combine(paths.Root, "agent.log"));
         if (network.Isolated)
         {
-            // The agent (and so its containers) lives in the node's network namespace.
-            foreach (var a in new[] { "/usr/sbin/ip", "netns", "exec", network.Namespace(index) })
+            // The agent (and so its containers) lives in the node's network namespace. nsenter
+            // joins only that; `ip netns exec` would also remount /sys and hide the cgroup mounts runc needs.
+            foreach (var a in new[] { "/usr/bin/nsenter", $"--net=/run/netns/{network.Namespace(index)}", "--" })
             {
                 psi.ArgumentList.Add(a);
             }
         }
 
         psi.ArgumentList.Add(exe);
-        foreach (var a in prefix.Concat(["agent", "--home", home.Root, "--node", name, "--address", network.NodeAddress(index), "--server", serverUrl, "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        foreach (var a in prefix.Concat(["agent", "--home", home.Root, "--node", name, "--address", network.NodeAddress(index), "--server", serverUrl, "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            "--lease-duration-seconds", ((int)Math.Ceiling(nodeGrace.TotalSeconds)).ToString(CultureInfo.InvariantCulture)]))
         {
             psi.ArgumentList.Add(a);
         }

@@ -82,7 +82,7 @@ public sealed class NodeAgent : IAsyncDisposable, IContainerDirectory
         };
         _context = context;
 
-        await RegisterAsync(ct);
+        await RegisterWhenReachableAsync(ct);
         pods.Changed += (type, pod, _) => OnPodChanged(type, pod);
         _loops.Add(Task.Run(() => pods.RunAsync(_stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => HeartbeatAsync(_stopping.Token), CancellationToken.None));
@@ -138,6 +138,24 @@ public sealed class NodeAgent : IAsyncDisposable, IContainerDirectory
                 }
             });
             _workers[uid] = (worker, run);
+        }
+    }
+
+    /// <summary>Registers as soon as the API server answers (nodes may boot before the control plane).</summary>
+    private async Task RegisterWhenReachableAsync(CancellationToken ct)
+    {
+        var deadline = _options.Time.GetUtcNow() + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                await RegisterAsync(ct);
+                return;
+            }
+            catch (HttpRequestException) when (_options.Time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _options.Time, ct);
+            }
         }
     }
 
