@@ -46,6 +46,44 @@ public sealed class NodeFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StoppedNode_StatelessPodOfADeploymentMovesToALiveNode()
+    {
+        await WaitAsync(["get", "nodes", "--no-headers"], o => o.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Ready ", StringComparison.Ordinal)) == 3);
+        (await KubectlAsync(["apply", "-f", "-"], """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 1
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: web
+                    image: busybox
+                    imagePullPolicy: IfNotPresent
+                    command: [sleep, "3600"]
+            """)).Ok();
+        var first = await WaitAsync(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].spec.nodeName}"], o => o.StartsWith("kura-node-", StringComparison.Ordinal));
+        Assert.StartsWith("kura-node-", first, StringComparison.Ordinal);
+
+        var stop = await RunAsync("dotnet", ServerProcess.KuraDll, "node", "stop", "--home", Home, first);
+        Assert.True(stop.Code == 0, stop.Output);
+        await WaitAsync(["get", "node", first, "--no-headers"], o => o.Contains("NotReady", StringComparison.Ordinal));
+        // The old pod is evicted (it stays Terminating: its node cannot confirm), a replacement runs elsewhere.
+        var moved = await WaitAsync(["get", "pods", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{\"\\n\"}{end}"],
+            o => o.Split('\n').Any(l => l.StartsWith("Running kura-node-", StringComparison.Ordinal) && !l.EndsWith(first, StringComparison.Ordinal)), attempts: 600);
+        Assert.Contains(moved.Split('\n'), l => l.StartsWith("Running ", StringComparison.Ordinal) && !l.EndsWith(first, StringComparison.Ordinal));
+        var events = (await KubectlAsync(["get", "events", "--field-selector", "reason=TaintManagerEviction"], null)).Ok().Stdout;
+        Assert.Contains("Marking for deletion Pod default/web-", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StoppedNode_PodWithALocalVolumeWaitsForItsNodeAndGetsItsDataBack()
     {
         var nodes = await WaitAsync(["get", "nodes", "--no-headers"], o => o.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Ready ", StringComparison.Ordinal)) == 3);

@@ -36,7 +36,7 @@ public static class Defaults
         }
     }
 
-    public static void ValidatePodSpec(JsonObject? spec, string path, List<FieldError> errors)
+    public static void ValidatePodSpec(JsonObject? spec, string path, List<FieldError> errors, IEnumerable<string>? extraVolumes = null)
     {
         if (spec is null)
         {
@@ -44,7 +44,8 @@ public static class Defaults
             return;
         }
 
-        var volumes = new HashSet<string>();
+        // A StatefulSet's volumeClaimTemplates are volumes of its pods too.
+        var volumes = new HashSet<string>(extraVolumes ?? []);
         if (spec["volumes"] is JsonArray vols)
         {
             for (var i = 0; i < vols.Count; i++)

@@ -94,7 +94,8 @@ public sealed class WorkloadStrategy(string kind) : StrategyBase(hasStatus: true
             errors.Add(new FieldError(FieldErrorType.Invalid, "spec.template.metadata.labels", shown + ": `selector` does not match template `labels`"));
         }
 
-        Defaults.ValidatePodSpec(spec["template"]?["spec"] as JsonObject, "spec.template.spec", errors);
+        var claimTemplates = (spec["volumeClaimTemplates"] as JsonArray)?.OfType<JsonObject>().Select(t => t["metadata"]?["name"]?.GetValue<string>() ?? "") ?? [];
+        Defaults.ValidatePodSpec(spec["template"]?["spec"] as JsonObject, "spec.template.spec", errors, kind == "StatefulSet" ? claimTemplates : null);
     }
 
     protected override void ValidateSpecUpdate(JsonObject obj, JsonObject old, List<FieldError> errors) =>
