@@ -207,6 +207,61 @@ public sealed class PodLifecycleTests(NodeClusterFixture cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task MissingConfigMapVolume_GivesFailedMountAndWaits()
+    {
+        (await cluster.ApplyAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: needs-volume
+            spec:
+              nodeName: {{NodeClusterFixture.NodeName}}
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: app
+                image: busybox
+                imagePullPolicy: IfNotPresent
+                command: [sleep, "3600"]
+                volumeMounts:
+                - {name: config, mountPath: /etc/app}
+              volumes:
+              - name: config
+                configMap: {name: not-there}
+            """)).Ok();
+        var events = await cluster.WaitForOutputAsync(["get", "events", "--field-selector", "involvedObject.name=needs-volume,reason=FailedMount", "-o", "jsonpath={.items[*].message}"], o => o.Length > 0);
+        Assert.Equal("MountVolume.SetUp failed for volume \"config\" : configmap \"not-there\" not found", events);
+        var table = (await cluster.KubectlAsync("get", "pod", "needs-volume")).Ok().Stdout;
+        Assert.Matches(@"needs-volume\s+0/1\s+ContainerCreating", table);
+
+        // Once the ConfigMap exists the pod starts.
+        (await cluster.KubectlAsync("create", "configmap", "not-there", "--from-literal=a=b")).Ok();
+        Assert.Equal("Running", await cluster.WaitForOutputAsync(["get", "pod", "needs-volume", "-o", "jsonpath={.status.phase}"], o => o == "Running", attempts: 400));
+    }
+
+    [Fact]
+    public async Task MissingClaim_IsUnschedulableWithTheSchedulersReason()
+    {
+        (await cluster.ApplyAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: needs-claim
+            spec:
+              containers:
+              - name: app
+                image: busybox
+                command: [sleep, "3600"]
+                volumeMounts:
+                - {name: data, mountPath: /data}
+              volumes:
+              - name: data
+                persistentVolumeClaim: {claimName: no-such-claim}
+            """)).Ok();
+        var message = await cluster.WaitForOutputAsync(["get", "pod", "needs-claim", "-o", "jsonpath={.status.conditions[?(@.type==\"PodScheduled\")].message}"], o => o.Length > 0);
+        Assert.Equal("0/1 nodes are available: persistentvolumeclaim \"no-such-claim\" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", message);
+    }
+
+    [Fact]
     public async Task UnknownImage_GivesErrImagePull()
     {
         (await cluster.ApplyAsync($$"""
