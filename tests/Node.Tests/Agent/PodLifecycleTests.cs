@@ -207,6 +207,45 @@ public sealed class PodLifecycleTests(NodeClusterFixture cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task InitContainers_RunInOrderBeforeTheContainers()
+    {
+        (await cluster.ApplyAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: with-init
+            spec:
+              nodeName: {{NodeClusterFixture.NodeName}}
+              terminationGracePeriodSeconds: 1
+              initContainers:
+              - name: first
+                image: busybox
+                imagePullPolicy: IfNotPresent
+                command: [sh, -c, "echo one >> /work/order"]
+                volumeMounts:
+                - {name: work, mountPath: /work}
+              - name: second
+                image: busybox
+                imagePullPolicy: IfNotPresent
+                command: [sh, -c, "echo two >> /work/order"]
+                volumeMounts:
+                - {name: work, mountPath: /work}
+              containers:
+              - name: app
+                image: busybox
+                imagePullPolicy: IfNotPresent
+                command: [sh, -c, "cat /work/order; sleep 3600"]
+                volumeMounts:
+                - {name: work, mountPath: /work}
+              volumes:
+              - name: work
+                emptyDir: {}
+            """)).Ok();
+        Assert.Equal("one\ntwo\n", await RunningOutputAsync("default", "with-init"));
+        Assert.Equal("Completed Completed", (await cluster.KubectlAsync("get", "pod", "with-init", "-o", "jsonpath={.status.initContainerStatuses[*].state.terminated.reason}")).Ok().Stdout);
+    }
+
+    [Fact]
     public async Task MissingConfigMapVolume_GivesFailedMountAndWaits()
     {
         (await cluster.ApplyAsync($$"""

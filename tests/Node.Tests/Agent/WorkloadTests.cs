@@ -76,6 +76,13 @@ public sealed class WorkloadTests(NodeClusterFixture cluster) : IClassFixture<No
         Assert.Matches(@"(?m)^1\s", history);
         Assert.Matches(@"(?m)^2\s", history);
 
+        // Back to revision 1's template, which becomes revision 3.
+        (await cluster.KubectlAsync("-n", "seed-004", "rollout", "undo", "deployment", "app")).Ok();
+        var undone = await cluster.KubectlAsync(["-n", "seed-004", "rollout", "status", "deployment", "app", "--timeout=90s"], null, TimeSpan.FromSeconds(100));
+        Assert.True(undone.ExitCode == 0, undone.ToString());
+        Assert.Equal("3", await cluster.WaitForOutputAsync(["-n", "seed-004", "get", "deployment", "app", "-o", "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}"], o => o == "3"));
+        Assert.Empty((await cluster.KubectlAsync("-n", "seed-004", "get", "deployment", "app", "-o", "jsonpath={.spec.template.metadata.annotations}")).Ok().Stdout);
+
         (await cluster.KubectlAsync(["-n", "seed-004", "delete", "deployment", "app", "--wait=true"], null, TimeSpan.FromSeconds(90))).Ok();
         await cluster.WaitForOutputAsync(["-n", "seed-004", "get", "pods", "-o", "name"], o => o.Trim().Length == 0, attempts: 300);
         (await cluster.ApplyAsync(Deployment)).Ok();
