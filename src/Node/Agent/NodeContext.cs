@@ -38,5 +38,9 @@ public sealed class NodeContext
     /// <summary>Whether any pod on this node other than <paramref name="exceptPodUid"/> still has the CSI volume published.</summary>
     public Func<CsiPublication, string, bool> VolumeInUseByOthers { get; set; } = (_, _) => false;
 
+    /// <summary>Registries that could not be reached lately (until when), so pods with an image already
+    /// on the node do not wait for them again at every start.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> UnreachableRegistries { get; } = new(StringComparer.Ordinal);
+
     public JsonObject? GetPod(string ns, string name) => Pods.Get(ns, name);
 }

@@ -28,7 +28,8 @@ public sealed partial class ImageStore
 
         var registry = image.Registry == ImageReference.DockerHub ? "registry-1.docker.io" : image.Registry;
         var baseUri = new Uri($"{(image.IsLocalRegistry ? "http" : "https")}://{registry}/v2/{image.Repository}/");
-        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        // A registry that cannot even be reached should fail fast (offline machines are common here).
+        using var http = handler is null ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) : new HttpClient(handler, disposeHandler: false);
         http.Timeout = TimeSpan.FromMinutes(10);
         var session = new RegistrySession(http, image.Repository);
         try

@@ -168,11 +168,34 @@ internal sealed partial class PodWorker
             return null;
         }
 
+        var registry = ImageReference.TryParse(image, out var parsed, out _) ? parsed.Registry : "";
+        if (present is not null && _node.UnreachableRegistries.TryGetValue(registry, out var until) && until > now)
+        {
+            await _node.Events.NormalAsync(pod, record.Name, "Pulled", $"Container image \"{image}\" already present on machine", ct);
+            return record.Image = present;
+        }
+
         await _node.Events.NormalAsync(pod, record.Name, "Pulling", $"Pulling image \"{image}\"", ct);
         var started = _node.Time.GetTimestamp();
         try
         {
-            var pulled = await _node.Images.PullAsync(image, ct);
+            // With a copy on the node, a registry that does not answer quickly is not worth waiting for.
+            using var pullTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (present is not null)
+            {
+                pullTimeout.CancelAfter(TimeSpan.FromSeconds(3));
+            }
+
+            ImageRecord pulled;
+            try
+            {
+                pulled = await _node.Images.PullAsync(image, pullTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new ImagePullException($"failed to pull and unpack image \"{image}\": the registry did not answer within 3s");
+            }
+
             var took = Go(_node.Time.GetElapsedTime(started));
             await _node.Events.NormalAsync(pod, record.Name, "Pulled", $"Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {pulled.Size} bytes.", ct);
             record.PullBackoff = TimeSpan.Zero;
@@ -180,6 +203,7 @@ internal sealed partial class PodWorker
         }
         catch (ImagePullException e) when (present is not null)
         {
+            _node.UnreachableRegistries[registry] = now + TimeSpan.FromMinutes(1);
             // Offline machines (and kind-style loaded images) are the common case here: a copy on
             // the node beats failing the pod, but say so.
             await _node.Events.WarningAsync(pod, record.Name, "Pulled", $"Container image \"{image}\" already present on machine; pulling it again failed: {e.Message}", ct);
