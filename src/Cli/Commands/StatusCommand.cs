@@ -1,4 +1,6 @@
+using System.Globalization;
 using Kura.Cli.Local;
+using Kura.Node.Agent;
 
 namespace Kura.Cli.Commands;
 
@@ -19,6 +21,35 @@ public static class StatusCommand
         Console.WriteLine($"kura: {(ready ? "running" : "starting")} (pid {pid}) at {settings.Url}");
         Console.WriteLine($"  data:  {home.Root}");
         Console.WriteLine($"  log:   {home.LogFile}");
+        foreach (var node in KuraHome.NodeNames(settings.Nodes))
+        {
+            Console.WriteLine($"  node {node}: {NodeState(new NodePaths(home.NodeRoot(node)))}");
+        }
+
         return ready ? 0 : 1;
+    }
+
+    /// <summary>What the node's agent process is doing, from its pid file and the stop marker.</summary>
+    private static string NodeState(NodePaths paths)
+    {
+        if (File.Exists(paths.StoppedMarker))
+        {
+            return "stopped (kura node start to boot it)";
+        }
+
+        if (File.Exists(paths.PidFile) && int.TryParse(File.ReadAllText(paths.PidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
+        {
+            try
+            {
+                using var agent = System.Diagnostics.Process.GetProcessById(pid);
+                return agent.HasExited ? "agent not running" : $"agent running (pid {pid}), log {Path.Combine(paths.Root, "agent.log")}";
+            }
+            catch (ArgumentException)
+            {
+                return "agent not running";
+            }
+        }
+
+        return "not started yet";
     }
 }
