@@ -67,6 +67,7 @@ public sealed class CrashDurabilityTests
             Assert.Equal(512, item!["data"]!["payload"]!.GetValue<string>().Length);
         }
 
+        await restarted.DisposeAsync();
         Directory.Delete(home, recursive: true);
     }
 }

@@ -37,11 +37,20 @@ public sealed class NodeFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // A graceful stop first (serve stops its agents and waits for them), then the hard kill.
+        var down = await RunAsync("dotnet", ServerProcess.KuraDll, "down", "--purge", "--home", Home);
+        Assert.True(down.Code == 0, down.Output);
         await _server.DisposeAsync();
-        await RunAsync("dotnet", ServerProcess.KuraDll, "down", "--purge", "--home", Home);
-        if (Directory.Exists(_root))
+        for (var attempt = 0; Directory.Exists(_root); attempt++)
         {
-            Directory.Delete(_root, recursive: true);
+            try
+            {
+                Directory.Delete(_root, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(250);
+            }
         }
     }
 

@@ -93,11 +93,25 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            // SIGTERM first: serve stops its node agents (and their containers) before it exits.
+            using (Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])))
+            {
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process?.Dispose();
+        _process = null;
 
         // The nodes' agents follow their parent down; their network namespaces are removed here.
         Local.NodeNetwork.For(Home).TearDown(16);
