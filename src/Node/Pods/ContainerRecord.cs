@@ -67,7 +67,7 @@ internal sealed class ContainerRecord(string name, bool init)
         RestartBackoff = RestartBackoff == TimeSpan.Zero ? InitialBackoff : TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, RestartBackoff.Ticks * 2));
     }
 
-    public ContainerView View(string image, bool ready) => new(
+    public ContainerView View(string image) => new(
         name,
         Image?.Reference ?? image,
         Image is null ? "" : $"{Image.Reference.Split(':')[0]}@{Image.Id}",
@@ -77,6 +77,6 @@ internal sealed class ContainerRecord(string name, bool init)
             : new WaitingState("ContainerCreating"),
         Current is not null || Waiting is not null ? LastTerminated : null,
         RestartCount,
-        ready && Current is not null && (Probes?.Ready ?? true),
+        Current is not null && (Probes?.Ready ?? true),
         Current?.Id ?? LastTerminated?.ContainerId);
 }

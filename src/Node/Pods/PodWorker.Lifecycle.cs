@@ -39,7 +39,7 @@ internal sealed partial class PodWorker
     private ContainerView View(JsonObject spec, bool init)
     {
         var record = Record(spec, init);
-        return record.View(spec["image"]?.GetValue<string>() ?? "", ready: true);
+        return record.View(spec["image"]?.GetValue<string>() ?? "");
     }
 
     /// <summary>

@@ -13,14 +13,12 @@ public static class HostPathVolume
             case "":
                 return;
             case "DirectoryOrCreate":
-                if (!Directory.Exists(path))
-                {
-                    Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-                }
-                else if (!IsDirectory(path))
+                if (File.Exists(path))
                 {
                     throw new VolumeSetupException($"hostPath type check failed: {path} is not a directory");
                 }
+
+                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
                 return;
             case "Directory":
@@ -57,11 +55,6 @@ public static class HostPathVolume
 
     private static void Require(string path, bool ok, string what)
     {
-        if (!File.Exists(path) && !Directory.Exists(path))
-        {
-            throw new VolumeSetupException($"hostPath type check failed: {path} is not a {what}");
-        }
-
         if (!ok)
         {
             throw new VolumeSetupException($"hostPath type check failed: {path} is not a {what}");

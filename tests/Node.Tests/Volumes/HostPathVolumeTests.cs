@@ -15,6 +15,15 @@ public sealed class HostPathVolumeTests : IDisposable
     }
 
     [Fact]
+    public void DirectoryOrCreate_GivenAFile_FailsWithTheKubeletsMessage()
+    {
+        var path = Path.Combine(_dir, "plain");
+        File.WriteAllText(path, "x");
+        var e = Assert.Throws<VolumeSetupException>(() => HostPathVolume.Check(path, "DirectoryOrCreate"));
+        Assert.Equal($"hostPath type check failed: {path} is not a directory", e.Message);
+    }
+
+    [Fact]
     public void FileOrCreate_Missing_IsCreatedEmpty()
     {
         var path = Path.Combine(_dir, "f");
