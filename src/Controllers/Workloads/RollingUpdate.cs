@@ -4,15 +4,16 @@ using System.Text.Json.Nodes;
 namespace Kura.Controllers.Workloads;
 
 /// <summary>
-/// Deployment rollout arithmetic (pkg/controller/deployment/util): maxSurge rounds up and
-/// maxUnavailable rounds down against the desired replicas, and both may not be zero.
+/// Deployment rollout arithmetic (deploymentutil.ResolveFenceposts and
+/// intstr.GetScaledValueFromIntOrPercent): maxSurge rounds up and maxUnavailable rounds down
+/// against the desired replicas; when both resolve to zero, maxUnavailable becomes 1.
 /// </summary>
 public static class RollingUpdate
 {
     public static (int MaxSurge, int MaxUnavailable) Limits(JsonObject? rollingUpdate, int desired)
     {
-        var surge = Resolve(rollingUpdate?["maxSurge"], desired, roundUp: true, "25%");
-        var unavailable = Resolve(rollingUpdate?["maxUnavailable"], desired, roundUp: false, "25%");
+        var surge = Resolve(rollingUpdate?["maxSurge"], desired, roundUp: true);
+        var unavailable = Resolve(rollingUpdate?["maxUnavailable"], desired, roundUp: false);
         if (surge == 0 && unavailable == 0)
         {
             unavailable = 1;
@@ -21,29 +22,19 @@ public static class RollingUpdate
         return (surge, unavailable);
     }
 
-    /// <summary>How many replicas the new ReplicaSet may have now (NewRSNewReplicas).</summary>
-    public static int NewReplicas(int desired, int maxSurge, int newReplicas, int totalReplicas)
+    /// <summary>An int-or-percent against <paramref name="total"/>; absent means 0 (the API server defaults 25%).</summary>
+    public static int Resolve(JsonNode? value, int total, bool roundUp)
     {
-        if (newReplicas >= desired)
+        if (value is null)
         {
-            return desired;
+            return 0;
         }
 
-        var room = desired + maxSurge - totalReplicas;
-        return room <= 0 ? newReplicas : Math.Min(newReplicas + room, desired);
-    }
-
-    /// <summary>How many old replicas may go now without dropping below the minimum available.</summary>
-    public static int OldScaleDown(int desired, int maxUnavailable, int totalAvailable) =>
-        Math.Max(0, totalAvailable - (desired - maxUnavailable));
-
-    private static int Resolve(JsonNode? value, int desired, bool roundUp, string fallback)
-    {
-        var text = value?.ToString() ?? fallback;
+        var text = value.ToString();
         if (text.EndsWith('%'))
         {
-            var percent = double.Parse(text[..^1], CultureInfo.InvariantCulture);
-            var exact = desired * percent / 100;
+            var percent = int.Parse(text[..^1], CultureInfo.InvariantCulture);
+            var exact = (double)percent * total / 100;
             return (int)(roundUp ? Math.Ceiling(exact) : Math.Floor(exact));
         }
 

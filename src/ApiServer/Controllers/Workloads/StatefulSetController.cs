@@ -3,23 +3,21 @@ using System.Text.Json.Nodes;
 using Kura.ApiServer.Handlers;
 using Kura.Controllers.Workloads;
 using Kura.Model.Errors;
+using Kura.Model.Selectors;
 using Kura.Store;
 
 namespace Kura.ApiServer.Controllers.Workloads;
 
 /// <summary>
-/// The StatefulSet controller (pkg/controller/statefulset): pods with stable names
-/// `&lt;set&gt;-&lt;ordinal&gt;` and their own claims `&lt;template&gt;-&lt;set&gt;-&lt;ordinal&gt;` made from
-/// volumeClaimTemplates (created before the pod, kept on scale-down and deletion unless
-/// persistentVolumeClaimRetentionPolicy says Delete); OrderedReady starts ordinal N only once
-/// 0..N-1 run and are Ready, and removes from the highest ordinal; Parallel does not wait;
-/// RollingUpdate replaces pods of an old revision from the highest ordinal down to the partition.
-/// Revisions are ControllerRevisions, as `kubectl rollout history` reads them.
+/// The StatefulSet controller (pkg/controller/statefulset): revisions as ControllerRevisions
+/// (StatefulSetRevisions), pods `&lt;set&gt;-&lt;ordinal&gt;` made in the order StatefulSetPlanner
+/// decides, each after its claims `&lt;template&gt;-&lt;set&gt;-&lt;ordinal&gt;`, and the claims'
+/// ownerReferences kept to persistentVolumeClaimRetentionPolicy (StatefulSetClaims) so the
+/// garbage collector removes them only when the policy says Delete.
 /// </summary>
 public sealed class StatefulSetController(ObjectService objects) : WorkloadBase(objects)
 {
     private const string Prefix = "/apps/statefulsets/";
-    private const string RevisionLabel = "controller-revision-hash";
     private readonly EventRecorder _events = new(objects, "statefulset-controller");
 
     protected override IReadOnlyList<string> WatchedPrefixes { get; } = [Prefix, "/core/pods/"];
@@ -36,78 +34,202 @@ public sealed class StatefulSetController(ObjectService objects) : WorkloadBase(
         }
 
         var ns = Ns(set);
-        var name = Name(set);
-        var podType = Objects.Type("", "Pod");
-        var replicas = Replicas(set);
-        var revision = await EnsureRevisionAsync(set, ct);
-        var ordered = set["spec"]?["podManagementPolicy"]?.GetValue<string>() != "Parallel";
-        var pods = Owned("pods", "", ns, set).ToDictionary(p => Ordinal(name, Name(p)), p => p);
+        var view = StatefulSetView.From(set);
+        var now = Time.GetUtcNow();
+        var revisions = OwnedRevisions(set);
+        var collisionCount = PodTemplates.Num(set["status"]?["collisionCount"]) ?? 0;
+        var data = StatefulSetRevisions.Data(set);
+        var decision = StatefulSetRevisions.Decide(Name(set), data, collisionCount, [.. revisions.Select(ToView)], set["status"]?["currentRevision"]?.GetValue<string>());
+        await EnsureRevisionAsync(set, data, decision, ct);
+        var pods = await ClaimPodsAsync(set, ct);
 
-        // Create or wait, lowest ordinal first.
-        for (var i = 0; i < replicas; i++)
+        // Claims of existing pods follow the retention policy before anything is deleted.
+        foreach (var pod in pods.Where(p => !PodTemplates.IsTerminating(p)))
         {
-            if (!pods.TryGetValue(i, out var pod))
+            var ordinal = StatefulSetPlanner.Ordinal(Name(set), Name(pod));
+            await FixClaimOwnersAsync(set, pod, ordinal >= 0 && ordinal < view.Replicas, ct);
+        }
+
+        var plan = StatefulSetPlanner.Plan(view, pods, decision.CurrentName, decision.UpdateName, collisionCount, now);
+        foreach (var step in plan.Steps)
+        {
+            switch (step)
             {
-                await CreateClaimsAsync(set, i, ct);
-                var created = await CreatePodAsync(set, i, revision, ct);
-                if (created is not null)
+                case CreateStatefulPod create:
+                    var template = create.AtUpdateRevision || decision.CurrentName == decision.UpdateName
+                        ? set["spec"]!["template"]!.AsObject()
+                        : StatefulSetRevisions.Template(revisions.FirstOrDefault(r => Name(r) == decision.CurrentName)?["data"] ?? data);
+                    await CreatePodAsync(set, create.Ordinal, template, create.AtUpdateRevision ? decision.UpdateName : decision.CurrentName, ct);
+                    break;
+                case DeleteStatefulPod delete:
+                    await DeleteQuietlyAsync(Objects.Type("", "Pod"), ns, delete.Name, ct);
+                    await _events.RecordAsync(set, "Normal", "SuccessfulDelete", $"delete Pod {delete.Name} in StatefulSet {Name(set)} successful", ct);
+                    break;
+            }
+        }
+
+        var current = Store.Get(key)?.Object;
+        if (current is null)
+        {
+            return;
+        }
+
+        var after = List($"/core/pods/{ns}/").Where(p => PodTemplates.ControllerUid(p) == Uid(current)).ToList();
+        var status = StatefulSetPlanner.Status(view, after, decision.CurrentName, decision.UpdateName, collisionCount, now);
+        await UpdateStatusAsync(Objects.Type("apps", "StatefulSet"), current, status, ct);
+
+        var live = new[] { decision.CurrentName, decision.UpdateName, status["currentRevision"]!.GetValue<string>() }.Concat(after.Select(StatefulSetPlanner.Revision));
+        var limit = (int)(PodTemplates.Num(set["spec"]?["revisionHistoryLimit"]) ?? 10);
+        foreach (var name in StatefulSetRevisions.ToDelete([.. OwnedRevisions(set).Select(ToView)], live, limit))
+        {
+            await DeleteQuietlyAsync(Objects.Type("apps", "ControllerRevision"), ns, name, ct);
+        }
+
+        if (ReplicaSetPlanner.NextAvailabilityCheck(after, view.MinReadySeconds, now) is { } wait)
+        {
+            EnqueueAfter(key, wait + TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    private List<JsonObject> OwnedRevisions(JsonObject set)
+    {
+        var selector = LabelSelector.FromJson(set["spec"]?["selector"] as JsonObject);
+        return List($"/apps/controllerrevisions/{Ns(set)}/")
+            .Where(r => PodTemplates.ControllerUid(r) == Uid(set) && selector.Matches(r["metadata"]?["labels"] as JsonObject)).ToList();
+    }
+
+    private static RevisionView ToView(JsonObject r) => new(Name(r), PodTemplates.Num(r["revision"]) ?? 0, r["data"]);
+
+    /// <summary>Creates the update revision, or renumbers an older equal one (a roll back).</summary>
+    private async Task EnsureRevisionAsync(JsonObject set, JsonObject data, RevisionDecision decision, CancellationToken ct)
+    {
+        var type = Objects.Type("apps", "ControllerRevision");
+        if (decision.Renumber)
+        {
+            await Objects.GuaranteedUpdateAsync(type, Ns(set), decision.UpdateName, r =>
+            {
+                if (PodTemplates.Num(r["revision"]) == decision.UpdateNumber)
                 {
-                    pods[i] = created;
+                    return null;
                 }
 
-                if (ordered)
+                r["revision"] = decision.UpdateNumber;
+                return r;
+            }, ct: ct);
+            return;
+        }
+
+        if (!decision.Create)
+        {
+            return;
+        }
+
+        var labels = set["spec"]?["template"]?["metadata"]?["labels"]?.DeepClone() as JsonObject ?? [];
+        labels[StatefulSetRevisions.HashLabel] = decision.UpdateName[(Name(set).Length + 1)..];
+        var annotations = set["metadata"]?["annotations"]?.DeepClone() as JsonObject ?? [];
+        var revision = new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "ControllerRevision",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = decision.UpdateName,
+                ["namespace"] = Ns(set),
+                ["labels"] = labels,
+                ["annotations"] = annotations,
+                ["ownerReferences"] = new JsonArray(PodTemplates.ControllerRef(set)),
+            },
+            ["data"] = data.DeepClone(),
+            ["revision"] = decision.UpdateNumber,
+        };
+        try
+        {
+            await Objects.CreateAsync(type, Ns(set), revision, ControllerWrite, ct);
+        }
+        catch (ApiException e) when (e.Code == 409)
+        {
+            // Same name, other data: a hash collision; count it so the next name differs.
+            var existing = Objects.TryGet(type, Ns(set), decision.UpdateName)?.Object;
+            if (existing is null || PodTemplates.Canonical(existing["data"]) != PodTemplates.Canonical(data))
+            {
+                var status = (JsonObject?)set["status"]?.DeepClone() ?? [];
+                status["collisionCount"] = (PodTemplates.Num(status["collisionCount"]) ?? 0) + 1;
+                await UpdateStatusAsync(Objects.Type("apps", "StatefulSet"), set, status, ct);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Owned pods that match the selector; orphans named like this set's pods and matching it are adopted.</summary>
+    private async Task<List<JsonObject>> ClaimPodsAsync(JsonObject set, CancellationToken ct)
+    {
+        var podType = Objects.Type("", "Pod");
+        var selector = LabelSelector.FromJson(set["spec"]?["selector"] as JsonObject);
+        var claimed = new List<JsonObject>();
+        foreach (var pod in List($"/core/pods/{Ns(set)}/"))
+        {
+            var controller = PodTemplates.ControllerUid(pod);
+            if (controller == Uid(set))
+            {
+                claimed.Add(pod);
+            }
+            else if (controller is null && !PodTemplates.IsTerminating(pod) && StatefulSetPlanner.Ordinal(Name(set), Name(pod)) >= 0 && selector.Matches(pod["metadata"]?["labels"] as JsonObject))
+            {
+                var adopted = await Objects.GuaranteedUpdateAsync(podType, Ns(set), Name(pod), p =>
                 {
-                    break;
+                    if (PodTemplates.ControllerUid(p) is not null)
+                    {
+                        return null;
+                    }
+
+                    p["metadata"]!["ownerReferences"] = new JsonArray([.. ((p["metadata"]?["ownerReferences"] as JsonArray)?.Select(r => r?.DeepClone()) ?? []), PodTemplates.ControllerRef(set)]);
+                    return p;
+                }, ct: ct);
+                if (adopted is not null && PodTemplates.ControllerUid(adopted) == Uid(set))
+                {
+                    claimed.Add(adopted);
+                }
+            }
+        }
+
+        return claimed;
+    }
+
+    /// <summary>CreateStatefulPod: the claims first (events as upstream), then the pod; a stale claim (an earlier pod's, or being deleted) waits.</summary>
+    private async Task CreatePodAsync(JsonObject set, int ordinal, JsonObject template, string revision, CancellationToken ct)
+    {
+        var claimType = Objects.Type("", "PersistentVolumeClaim");
+        var name = $"{Name(set)}-{ordinal}";
+        foreach (var claimTemplate in StatefulSetClaims.Templates(set))
+        {
+            var claimName = StatefulSetClaims.ClaimName(claimTemplate, Name(set), ordinal);
+            if (Objects.TryGet(claimType, Ns(set), claimName)?.Object is { } existing)
+            {
+                if (StatefulSetClaims.IsStale(existing))
+                {
+                    return;
                 }
 
                 continue;
             }
 
-            if (ordered && (pod["metadata"]?["deletionTimestamp"] is not null || pod["status"]?["phase"]?.GetValue<string>() != "Running" || !PodTemplates.IsReady(pod)))
+            try
             {
-                break;
+                await Objects.CreateAsync(claimType, Ns(set), StatefulSetClaims.NewClaim(set, claimTemplate, ordinal), ControllerWrite, ct);
+                await _events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Claim {claimName} Pod {name} in StatefulSet {Name(set)} success", ct);
+            }
+            catch (ApiException e) when (e.Code != 409)
+            {
+                await _events.RecordAsync(set, "Warning", "FailedCreate", $"create Claim {claimName} for Pod {name} in StatefulSet {Name(set)} failed error: {e.Message}", ct);
+                throw;
             }
         }
 
-        // Scale down from the highest ordinal; OrderedReady one at a time with the rest healthy.
-        var condemned = pods.Where(p => p.Key >= replicas && p.Value["metadata"]?["deletionTimestamp"] is null).OrderByDescending(p => p.Key).ToList();
-        var healthy = pods.Where(p => p.Key < replicas).All(p => PodTemplates.IsReady(p.Value));
-        foreach (var (ordinal, pod) in ordered ? condemned.Take(healthy ? 1 : 0) : condemned)
+        var pod = PodTemplates.NewPod(template, set, new Dictionary<string, string>
         {
-            await DeleteQuietlyAsync(podType, ns, Name(pod), ct);
-            await _events.RecordAsync(set, "Normal", "SuccessfulDelete", $"delete Pod {Name(pod)} in StatefulSet {name} successful", ct);
-            if (set["spec"]?["persistentVolumeClaimRetentionPolicy"]?["whenScaled"]?.GetValue<string>() == "Delete")
-            {
-                foreach (var claim in ClaimNames(set, ordinal))
-                {
-                    await DeleteQuietlyAsync(Objects.Type("", "PersistentVolumeClaim"), ns, claim, ct);
-                }
-            }
-        }
-
-        // Rolling update: the highest pod of an older revision at or above the partition goes.
-        if (set["spec"]?["updateStrategy"]?["type"]?.GetValue<string>() != "OnDelete" && condemned.Count == 0)
-        {
-            var partition = (int)(set["spec"]?["updateStrategy"]?["rollingUpdate"]?["partition"]?.GetValue<long>() ?? 0);
-            var stale = pods.Where(p => p.Key < replicas && p.Key >= partition && p.Value["metadata"]?["labels"]?[RevisionLabel]?.GetValue<string>() != revision
-                && p.Value["metadata"]?["deletionTimestamp"] is null).OrderByDescending(p => p.Key).FirstOrDefault();
-            if (stale.Value is not null && pods.Where(p => p.Key < replicas).All(p => PodTemplates.IsReady(p.Value)))
-            {
-                await DeleteQuietlyAsync(podType, ns, Name(stale.Value), ct);
-            }
-        }
-
-        await ReportAsync(key, revision, ct);
-    }
-
-    private async Task<JsonObject?> CreatePodAsync(JsonObject set, int ordinal, string revision, CancellationToken ct)
-    {
-        var name = $"{Name(set)}-{ordinal}";
-        var pod = PodTemplates.NewPod(set["spec"]!["template"]!.AsObject(), set, new Dictionary<string, string>
-        {
+            [StatefulSetPlanner.RevisionLabel] = revision,
             ["statefulset.kubernetes.io/pod-name"] = name,
             ["apps.kubernetes.io/pod-index"] = ordinal.ToString(CultureInfo.InvariantCulture),
-            [RevisionLabel] = revision,
         });
         pod["metadata"]!["name"] = name;
         var spec = pod["spec"]!.AsObject();
@@ -117,143 +239,41 @@ public sealed class StatefulSetController(ObjectService objects) : WorkloadBase(
             spec["subdomain"] = service;
         }
 
-        // Each claim template becomes a volume of the same name pointing at this pod's own claim.
-        var volumes = spec["volumes"] as JsonArray ?? [];
-        foreach (var template in Templates(set))
-        {
-            var templateName = template["metadata"]!["name"]!.GetValue<string>();
-            foreach (var same in volumes.OfType<JsonObject>().Where(v => v["name"]?.GetValue<string>() == templateName).ToList())
-            {
-                volumes.Remove(same);
-            }
-
-            volumes.Add(new JsonObject { ["name"] = templateName, ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = $"{templateName}-{Name(set)}-{ordinal}" } });
-        }
-
-        if (volumes.Count > 0)
-        {
-            spec["volumes"] = volumes;
-        }
-
+        StatefulSetClaims.MountClaims(set, spec, ordinal);
+        JsonObject created;
         try
         {
-            var created = await Objects.CreateAsync(Objects.Type("", "Pod"), Ns(set), pod, WriteOptions.Internal with { FieldManager = "kube-controller-manager" }, ct);
-            await _events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Pod {name} in StatefulSet {Name(set)} successful", ct);
-            return created;
+            created = await Objects.CreateAsync(Objects.Type("", "Pod"), Ns(set), pod, ControllerWrite, ct);
         }
         catch (ApiException e) when (e.Code == 409)
         {
-            return null;
+            return;
         }
-    }
-
-    private async Task CreateClaimsAsync(JsonObject set, int ordinal, CancellationToken ct)
-    {
-        var claimType = Objects.Type("", "PersistentVolumeClaim");
-        var deleteWithSet = set["spec"]?["persistentVolumeClaimRetentionPolicy"]?["whenDeleted"]?.GetValue<string>() == "Delete";
-        foreach (var template in Templates(set))
+        catch (ApiException e)
         {
-            var claimName = $"{template["metadata"]!["name"]!.GetValue<string>()}-{Name(set)}-{ordinal}";
-            if (Objects.TryGet(claimType, Ns(set), claimName) is not null)
-            {
-                continue;
-            }
-
-            var meta = template["metadata"]!.DeepClone().AsObject();
-            meta["name"] = claimName;
-            meta["namespace"] = Ns(set);
-            var labels = meta["labels"] as JsonObject ?? [];
-            foreach (var (k, v) in set["spec"]?["selector"]?["matchLabels"] as JsonObject ?? [])
-            {
-                labels[k] = v?.DeepClone();
-            }
-
-            meta["labels"] = labels;
-            if (deleteWithSet)
-            {
-                var owner = PodTemplates.ControllerRef(set);
-                owner.Remove("controller");
-                meta["ownerReferences"] = new JsonArray(owner);
-            }
-
-            var claim = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "PersistentVolumeClaim", ["metadata"] = meta, ["spec"] = template["spec"]!.DeepClone() };
-            try
-            {
-                await Objects.CreateAsync(claimType, Ns(set), claim, WriteOptions.Internal with { FieldManager = "kube-controller-manager" }, ct);
-                await _events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Claim {claimName} Pod {Name(set)}-{ordinal} in StatefulSet {Name(set)} success", ct);
-            }
-            catch (ApiException e) when (e.Code == 409)
-            {
-            }
-        }
-    }
-
-    /// <summary>The ControllerRevision of the current template (`&lt;set&gt;-&lt;hash&gt;`); returns its hash.</summary>
-    private async Task<string> EnsureRevisionAsync(JsonObject set, CancellationToken ct)
-    {
-        var template = set["spec"]!["template"]!;
-        var hash = PodTemplates.Hash(template);
-        var type = Objects.Type("apps", "ControllerRevision");
-        var name = $"{Name(set)}-{hash}";
-        if (Objects.TryGet(type, Ns(set), name) is null)
-        {
-            var revisions = Owned("controllerrevisions", "apps", Ns(set), set).Select(r => r["revision"]?.GetValue<long>() ?? 0).DefaultIfEmpty(0).Max();
-            try
-            {
-                await Objects.CreateAsync(type, Ns(set), new JsonObject
-                {
-                    ["apiVersion"] = "apps/v1",
-                    ["kind"] = "ControllerRevision",
-                    ["metadata"] = new JsonObject
-                    {
-                        ["name"] = name,
-                        ["namespace"] = Ns(set),
-                        ["labels"] = new JsonObject { [RevisionLabel] = hash },
-                        ["ownerReferences"] = new JsonArray(PodTemplates.ControllerRef(set)),
-                    },
-                    ["data"] = new JsonObject { ["spec"] = new JsonObject { ["template"] = template.DeepClone() } },
-                    ["revision"] = revisions + 1,
-                }, WriteOptions.Internal with { FieldManager = "kube-controller-manager" }, ct);
-            }
-            catch (ApiException e) when (e.Code == 409)
-            {
-            }
+            await _events.RecordAsync(set, "Warning", "FailedCreate", $"create Pod {name} in StatefulSet {Name(set)} failed error: {e.Message}", ct);
+            throw;
         }
 
-        return hash;
+        await _events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Pod {name} in StatefulSet {Name(set)} successful", ct);
+        await FixClaimOwnersAsync(set, created, inRange: true, ct);
     }
 
-    private async Task ReportAsync(string key, string revision, CancellationToken ct)
+    private async Task FixClaimOwnersAsync(JsonObject set, JsonObject pod, bool inRange, CancellationToken ct)
     {
-        var set = Store.Get(key)?.Object;
-        if (set is null)
+        var ordinal = StatefulSetPlanner.Ordinal(Name(set), Name(pod));
+        if (ordinal < 0)
         {
             return;
         }
 
-        var pods = Owned("pods", "", Ns(set), set).Where(PodTemplates.IsActive).ToList();
-        var updated = pods.Count(p => p["metadata"]?["labels"]?[RevisionLabel]?.GetValue<string>() == revision);
-        var ready = pods.Count(PodTemplates.IsReady);
-        var status = new JsonObject
+        var claimType = Objects.Type("", "PersistentVolumeClaim");
+        foreach (var claimName in StatefulSetClaims.ClaimNames(set, ordinal))
         {
-            ["observedGeneration"] = set["metadata"]?["generation"]?.DeepClone() ?? 1,
-            ["replicas"] = pods.Count,
-            ["readyReplicas"] = ready,
-            ["currentReplicas"] = updated,
-            ["updatedReplicas"] = updated,
-            ["currentRevision"] = $"{Name(set)}-{revision}",
-            ["updateRevision"] = $"{Name(set)}-{revision}",
-            ["collisionCount"] = 0,
-            ["availableReplicas"] = ready,
-        };
-        await UpdateStatusAsync(Objects.Type("apps", "StatefulSet"), set, status, ct);
+            if (Objects.TryGet(claimType, Ns(set), claimName)?.Object is { } claim && StatefulSetClaims.OwnerRefs(claim, set, pod, inRange) is not null)
+            {
+                await SetOwnerRefsAsync(claimType, Ns(set), claimName, c => StatefulSetClaims.OwnerRefs(c, set, pod, inRange), ct);
+            }
+        }
     }
-
-    private static IEnumerable<JsonObject> Templates(JsonObject set) => (set["spec"]?["volumeClaimTemplates"] as JsonArray)?.OfType<JsonObject>() ?? [];
-
-    private static IEnumerable<string> ClaimNames(JsonObject set, int ordinal) =>
-        Templates(set).Select(t => $"{t["metadata"]!["name"]!.GetValue<string>()}-{Name(set)}-{ordinal}");
-
-    private static int Ordinal(string set, string pod) =>
-        pod.StartsWith(set + "-", StringComparison.Ordinal) && int.TryParse(pod[(set.Length + 1)..], CultureInfo.InvariantCulture, out var n) ? n : -1;
 }

@@ -59,6 +59,36 @@ public abstract class WorkloadBase(ObjectService objects) : StoreController(obje
         }
     }
 
+    /// <summary>Reconciles <paramref name="key"/> again after <paramref name="delay"/> (minReadySeconds, progress deadlines).</summary>
+    protected void EnqueueAfter(string key, TimeSpan delay, CancellationToken ct) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, Time, ct);
+                Enqueue(key);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+
+    protected static WriteOptions ControllerWrite => WriteOptions.Internal with { FieldManager = "kube-controller-manager" };
+
+    /// <summary>Sets metadata.ownerReferences (or leaves the object when they are already these); NotFound is done.</summary>
+    protected async Task SetOwnerRefsAsync(Model.Registry.ResourceType type, string ns, string name, Func<JsonObject, JsonArray?> refs, CancellationToken ct) =>
+        await objects.GuaranteedUpdateAsync(type, ns, name, o =>
+        {
+            var next = refs(o);
+            if (next is null)
+            {
+                return null;
+            }
+
+            o["metadata"]!["ownerReferences"] = next;
+            return o;
+        }, ct: ct);
+
     protected async Task DeleteQuietlyAsync(Model.Registry.ResourceType type, string ns, string name, CancellationToken ct)
     {
         try
