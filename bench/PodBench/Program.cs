@@ -106,7 +106,7 @@ static async Task PodLatencyAsync(string root)
     }
 
     await agent.DisposeAsync();
-    OrphanCleanup.Remove(nodeRoot);
+    MountSafeDelete.Remove(nodeRoot);
 }
 
 static async Task ClusterStartAsync(string root)

@@ -55,10 +55,7 @@ public static class DownCommand
     private static async Task ReleaseMountsAsync(string root)
     {
         var prefix = Path.GetFullPath(root).TrimEnd('/') + "/";
-        var mounts = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).Where(f => f.Length > 4)
-            .Select(f => f[4].Replace("\\040", " ", StringComparison.Ordinal)).Where(m => m.StartsWith(prefix, StringComparison.Ordinal))
-            .OrderByDescending(m => m.Length).ToList();
-        foreach (var mount in mounts)
+        foreach (var mount in Drivers.Host.HostTools.MountsUnder(root))
         {
             await RunAsync("umount", "-l", mount);
         }

@@ -49,6 +49,19 @@ public static partial class HostTools
         return false;
     }
 
+    /// <summary>Every mount point at or below <paramref name="path"/>, deepest first (the order to detach them in).</summary>
+    public static IReadOnlyList<string> MountsUnder(string path)
+    {
+        var root = Path.GetFullPath(path).TrimEnd('/');
+        return [.. File.ReadLines("/proc/self/mountinfo")
+            .Select(l => l.Split(' '))
+            .Where(f => f.Length > 4)
+            .Select(f => Unescape(f[4]))
+            .Where(m => m == root || m.StartsWith(root + "/", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(m => m.Length)];
+    }
+
     /// <summary>Unmounts every mount stacked on <paramref name="path"/>.</summary>
     public static async Task UnmountAllAsync(string path)
     {

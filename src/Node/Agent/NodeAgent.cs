@@ -311,7 +311,7 @@ public sealed class NodeAgent : IAsyncDisposable, IContainerDirectory
         {
             if (!live.Contains(Path.GetFileName(dir)))
             {
-                OrphanCleanup.Remove(dir);
+                MountSafeDelete.Remove(dir);
             }
         }
     }

@@ -106,7 +106,7 @@ internal sealed partial class PodWorker
 
         // Whatever is still mounted below the pod is detached before anything is deleted, so a
         // failed unmount can never turn into deleting a volume's data.
-        Agent.OrphanCleanup.Remove(podDirectory);
+        Agent.MountSafeDelete.Remove(podDirectory);
         var logs = Path.GetDirectoryName(_node.Paths.ContainerLogDirectory(_ns, _name, _uid, "x"))!;
         if (Directory.Exists(logs))
         {

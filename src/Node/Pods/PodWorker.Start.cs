@@ -324,7 +324,7 @@ internal sealed partial class PodWorker
             // The instance is gone: its root filesystem (and writable layer) goes too, mounts
             // detached first so nothing below a mount is ever deleted.
             ContainerRootfs.Unmount(directory);
-            Agent.OrphanCleanup.Remove(directory);
+            Agent.MountSafeDelete.Remove(directory);
             record.CurrentDirectory = null;
         }
     }

@@ -56,7 +56,7 @@ public class NodeClusterFixture : ServerFixture, IAsyncLifetime
             // unstaged), so no mount or loop device outlives the test.
             await KubectlAsync("delete", "pods", "--all", "--all-namespaces", "--wait=true", "--timeout=60s");
             await _agent.DisposeAsync();
-            OrphanCleanup.Remove(NodeRoot);
+            MountSafeDelete.Remove(NodeRoot);
         }
 
         _client?.Dispose();
